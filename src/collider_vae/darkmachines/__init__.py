@@ -1,0 +1,1 @@
+"""Reading and writing the DarkMachines CSV event format."""

@@ -1,0 +1,1 @@
+"""Physics conventions shared by every stage: units, angles and object types."""
