@@ -7,6 +7,7 @@ with E, pT and MET in MeV and angles in radians.
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -96,6 +97,33 @@ def write_csv(events: pa.Table, path: str | Path) -> int:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "wt", encoding="ascii", newline="") as stream:
+    with open_text_for_writing(path) as stream:
         return write_lines(iter_table_lines(events), stream)
+
+
+def open_text_for_writing(path: str | Path) -> IO[str]:
+    """Open a text file for writing, gzipped if ``path`` ends in ``.gz``.
+
+    The gzip header carries no file name and a zero time stamp, so equal
+    content always gives byte-identical files.
+    """
+    path = Path(path)
+    if path.suffix != ".gz":
+        return open(path, "w", encoding="ascii", newline="")
+    raw = open(path, "wb")
+    compressed = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+    return _ClosingTextWrapper(compressed, raw)
+
+
+class _ClosingTextWrapper(io.TextIOWrapper):
+    """Text wrapper that also closes the raw file under a ``GzipFile``."""
+
+    def __init__(self, compressed: gzip.GzipFile, raw: IO[bytes]) -> None:
+        super().__init__(compressed, encoding="ascii", newline="")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
