@@ -1,0 +1,154 @@
+"""Nodes of the ingest pipeline."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+from tqdm.auto import tqdm
+
+from collider_vae.darkmachines.lines import iter_line_blocks
+from collider_vae.darkmachines.parser import ParseOptions, parse_block
+from collider_vae.darkmachines.schema import COUNTS_SCHEMA, EVENTS_SCHEMA, REJECTS_SCHEMA
+from collider_vae.datasets.raw_folder import BACKGROUND, SIGNAL, SUFFIXES, RawFile, RawFolder
+
+logger = logging.getLogger(__name__)
+
+IngestChunk = tuple[pa.Table, pa.Table, pa.Table]
+
+
+def check_raw_folder(raw_folder: RawFolder) -> None:
+    """Raise if the raw folder has no background file to train on.
+
+    Raises:
+        FileNotFoundError: Naming the folder and the layout it must have.
+    """
+    if raw_folder.background_files:
+        return
+    raise FileNotFoundError(
+        f"No background files in raw folder '{raw_folder.path}'. It must contain "
+        f"'{BACKGROUND}/' with at least one Standard Model file and may contain "
+        f"'{SIGNAL}/' with one file per signal, each ending in {' or '.join(SUFFIXES)}. "
+        "Point to another folder with: kedro run --params raw_dir=PATH"
+    )
+
+
+def _counts_row(raw: RawFile, lines_read: int, blank: int, kept: int, rejected: int, recomputed: int) -> pa.Table:
+    row = {
+        "sample": [raw.sample],
+        "source_file": [raw.name],
+        "lines_read": [lines_read],
+        "blank_lines": [blank],
+        "kept": [kept],
+        "rejected": [rejected],
+        "energy_recomputed": [recomputed],
+    }
+    return pa.Table.from_pydict(row, schema=COUNTS_SCHEMA)
+
+
+def _ingest_file(raw: RawFile, options: ParseOptions, block_bytes: int, progress: tqdm) -> Iterator[IngestChunk]:
+    start = time.perf_counter()
+    totals = {"lines": 0, "blank": 0, "kept": 0, "rejected": 0, "recomputed": 0, "bytes": 0}
+    for block in iter_line_blocks(raw.path, block_bytes):
+        parsed = parse_block(block, raw.name, raw.sample, options)
+        counts = _counts_row(
+            raw, parsed.lines_read, parsed.blank_lines, parsed.events.num_rows,
+            parsed.rejects.num_rows, parsed.energy_recomputed,
+        )
+        for key, value in zip(
+            ("lines", "blank", "kept", "rejected", "recomputed", "bytes"),
+            (parsed.lines_read, parsed.blank_lines, parsed.events.num_rows,
+             parsed.rejects.num_rows, parsed.energy_recomputed, block.n_bytes),
+        ):
+            totals[key] += value
+        progress.update(block.n_bytes)
+        yield parsed.events, parsed.rejects, counts
+    seconds = time.perf_counter() - start
+    if totals["lines"] == 0:
+        logger.warning("%s: no events (the file is empty)", raw.name)
+        yield (
+            EVENTS_SCHEMA.empty_table(),
+            REJECTS_SCHEMA.empty_table(),
+            _counts_row(raw, 0, totals["blank"], 0, 0, 0),
+        )
+        return
+    logger.info(
+        "%s: %d lines read, %d kept, %d rejected, %d with recomputed energies (%.1f MB in %.2f s)",
+        raw.name, totals["lines"], totals["kept"], totals["rejected"], totals["recomputed"],
+        totals["bytes"] / 1e6, seconds,
+    )
+
+
+def ingest_events(raw_folder: RawFolder, parameters: dict[str, Any]) -> Iterator[IngestChunk]:
+    """Stream every raw file into chunks of events, rejected lines and counts.
+
+    Kedro saves each yielded chunk as it comes, so memory is bounded by
+    ``parameters["block_bytes"]`` whatever the input size.
+
+    Args:
+        raw_folder: The files of the raw folder.
+        parameters: ``strict``, ``recompute_missing_energy`` and ``block_bytes``.
+
+    Yields:
+        Tuples of (events, rejects, counts) Arrow tables.
+    """
+    check_raw_folder(raw_folder)
+    options = ParseOptions(
+        recompute_missing_energy=parameters["recompute_missing_energy"],
+        strict=parameters["strict"],
+    )
+    total_bytes = sum(raw.path.stat().st_size for raw in raw_folder.files)
+    logger.info(
+        "Ingesting %d files (%.1f MB on disk) from '%s'",
+        len(raw_folder.files), total_bytes / 1e6, raw_folder.path,
+    )
+    with tqdm(total=total_bytes, unit="B", unit_scale=True, desc="ingest") as progress:
+        for raw in raw_folder.files:
+            yield from _ingest_file(raw, options, parameters["block_bytes"], progress)
+
+
+def summarise_ingest(counts: pa.Table, rejects: pa.Table) -> dict[str, Any]:
+    """Reconcile and report the line counts of an ingest run.
+
+    Args:
+        counts: Counts per file and block, from :func:`ingest_events`.
+        rejects: The rejected lines.
+
+    Returns:
+        Totals, counts per file and the number of rejects per reason.
+
+    Raises:
+        RuntimeError: If kept plus rejected lines differ from lines read.
+    """
+    per_file = counts.group_by(["source_file", "sample"]).aggregate(
+        [(column, "sum") for column in ("lines_read", "blank_lines", "kept", "rejected", "energy_recomputed")]
+    )
+    per_file = per_file.rename_columns([name.removesuffix("_sum") for name in per_file.column_names])
+    files = sorted(per_file.to_pylist(), key=lambda row: row["source_file"])
+    totals = {key: sum(row[key] for row in files) for key in ("lines_read", "blank_lines", "kept", "rejected", "energy_recomputed")}
+    unbalanced = [row["source_file"] for row in files if row["kept"] + row["rejected"] != row["lines_read"]]
+    if unbalanced or totals["rejected"] != rejects.num_rows:
+        raise RuntimeError(
+            f"Ingest counts do not add up (kept + rejected != lines read) for {unbalanced}; "
+            f"{rejects.num_rows} rows in the rejects table, {totals['rejected']} counted"
+        )
+    reasons = rejects.group_by(["field"]).aggregate([("line_number", "count")]).to_pylist() if rejects.num_rows else []
+    by_field = {row["field"]: row["line_number_count"] for row in reasons}
+    logger.info(
+        "Ingest: %d lines read = %d kept + %d rejected (%d blank lines skipped)",
+        totals["lines_read"], totals["kept"], totals["rejected"], totals["blank_lines"],
+    )
+    for field, count in sorted(by_field.items(), key=lambda item: -item[1]):
+        logger.warning("Ingest: %d lines rejected for field '%s'", count, field)
+    return {"totals": totals, "files": files, "rejected_by_field": by_field}
+
+
+def ingest_metrics(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Turn the ingest totals into MLflow metrics named ``ingest.<count>``."""
+    return {
+        f"ingest.{key}": {"value": float(value), "step": 0}
+        for key, value in report["totals"].items()
+    }
