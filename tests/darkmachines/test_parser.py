@@ -1,0 +1,139 @@
+"""Tests of the vectorised parser and the line check, on good and bad lines."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from collider_vae.darkmachines.diagnose import MalformedLineError, diagnose_line
+from collider_vae.darkmachines.lines import iter_line_blocks
+from collider_vae.darkmachines.parser import ParseOptions, ParsedBlock, parse_block
+from tests.conftest import VALID_LINES
+
+
+def parse_text(tmp_path: Path, text: str, name: str = "f.csv", **options) -> ParsedBlock:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    blocks = [parse_block(b, name, "background", ParseOptions(**options)) for b in iter_line_blocks(path)]
+    return ParsedBlock(
+        events=pa.concat_tables([block.events for block in blocks]),
+        rejects=pa.concat_tables([block.rejects for block in blocks]),
+        lines_read=sum(block.lines_read for block in blocks),
+        blank_lines=sum(block.blank_lines for block in blocks),
+        energy_recomputed=sum(block.energy_recomputed for block in blocks),
+    )
+
+
+def test_valid_lines_keep_every_value(tmp_path):
+    parsed = parse_text(tmp_path, "\n".join(VALID_LINES) + "\n")
+    rows = parsed.events.to_pylist()
+    assert parsed.rejects.num_rows == 0
+    assert [row["event_id"] for row in rows] == [94, 95, 96]
+    assert rows[0]["obj_type"] == ["b", "j"]
+    assert rows[0]["obj_e_mev"] == [331927.0, 100406.0]
+    assert rows[0]["obj_phi"] == [-1.76399, -1.17144]
+    assert rows[2]["weight"] == pytest.approx(6.4e-05)
+    assert rows[1]["met_mev"] == 30751.1
+    assert [row["line_number"] for row in rows] == [1, 2, 3]
+
+
+def test_event_without_objects_is_kept(tmp_path):
+    parsed = parse_text(tmp_path, "7;zz;1;100;0.1;\n")
+    assert parsed.events.column("obj_type").to_pylist() == [[]]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "reason_part"),
+    [
+        ("1;tt;1;12x4;0.1;j,1,1,0,0;", "MET", "not a number"),
+        ("1;tt;1;100;0.1;j,1,1.2.3,0,0;", "object 1 pt", "not a number"),
+        ("1;tt;1;100;0.1;q,1,1,0,0;", "object 1 type", "unknown object code 'q'"),
+        ("1;tt;1;100;0.1;j,1,1,0;", "object 1", "found 4"),
+        ("1;tt;1;100", "line", "found 4"),
+        ("x1;tt;1;100;0.1;", "eventID", "not an integer"),
+        ("1;;1;100;0.1;", "processID", "empty"),
+        ("1;tt;1;100;0.1;j,E,50,0.1,0.2;", "object 1 E", "literal 'E'"),
+        ("1;tt;1;-100;0.1;", "MET", "negative"),
+        ("1;tt;1;100;0.1;j,1,1,0,0;j,1,-5,0,0;", "object 2 pt", "negative"),
+        ("1;tt;nan;100;0.1;", "weight", "nan"),
+        ("1;tt;1;1e999;0.1;", "MET", "not finite"),
+        ("12345678901234567890;tt;1;100;0.1;", "eventID", "at most 18 digits"),
+    ],
+)
+def test_bad_line_is_rejected_with_field(tmp_path, line, field, reason_part):
+    parsed = parse_text(tmp_path, VALID_LINES[0] + "\n" + line + "\n")
+    assert parsed.events.num_rows == 1
+    rejects = parsed.rejects.to_pylist()
+    assert len(rejects) == 1
+    assert rejects[0]["field"] == field
+    assert reason_part in rejects[0]["reason"]
+    assert rejects[0]["line_number"] == 2
+    assert rejects[0]["line"] == line
+
+
+def test_line_check_agrees_with_parser_on_valid_lines():
+    for line in VALID_LINES:
+        assert diagnose_line(line.rstrip(";")) is None
+
+
+def test_legacy_codes_map_to_canonical(tmp_path):
+    parsed = parse_text(tmp_path, "5;zz;1;100;0.1;mu-,10,5,0,0;mu+,10,5,0,0;a,30,30,0,0;\n")
+    assert parsed.events.column("obj_type").to_pylist() == [["m-", "m+", "g"]]
+
+
+def test_crlf_blank_lines_and_no_final_newline(tmp_path):
+    text = VALID_LINES[0] + "\r\n\r\n\n" + VALID_LINES[1] + "\r\n" + VALID_LINES[2]
+    parsed = parse_text(tmp_path, text)
+    assert parsed.events.column("line_number").to_pylist() == [1, 4, 5]
+    assert parsed.rejects.num_rows == 0
+    assert parsed.blank_lines == 2
+    assert parsed.lines_read == 3
+
+
+def test_trailing_separator_is_optional(tmp_path):
+    parsed = parse_text(tmp_path, VALID_LINES[0].rstrip(";") + "\n" + VALID_LINES[1] + "\n")
+    assert parsed.events.num_rows == 2
+
+
+def test_gzip_input(tmp_path):
+    path = tmp_path / "f.csv.gz"
+    with gzip.open(path, "wt") as stream:
+        stream.write("\n".join(VALID_LINES) + "\n")
+    blocks = list(iter_line_blocks(path))
+    parsed = parse_block(blocks[0], path.name, "background")
+    assert parsed.events.num_rows == 3
+
+
+def test_missing_energy_recomputed_when_asked(tmp_path):
+    parsed = parse_text(
+        tmp_path, "3;x1n2;1;100;0.1;j,E,50000,0,0.2;e-,7,5,0,0;\n", recompute_missing_energy=True
+    )
+    row = parsed.events.to_pylist()[0]
+    assert row["obj_e_mev"] == [pytest.approx(50000.0), 7.0]
+    assert row["energy_recomputed"] is True
+    assert parsed.energy_recomputed == 1
+
+
+def test_strict_mode_names_file_line_and_field(tmp_path):
+    with pytest.raises(MalformedLineError, match=r"f.csv, line 2, field object 1 type"):
+        parse_text(tmp_path, VALID_LINES[0] + "\n1;tt;1;100;0.1;zz,1,1,0,0;\n", strict=True)
+
+
+def test_undecodable_bytes_are_rejected(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(VALID_LINES[0].encode() + b"\n1;tt;1;100;0.1;j,\xff,1,0,0;\n")
+    parsed = parse_block(next(iter_line_blocks(path)), "f.csv", "background")
+    assert parsed.events.num_rows == 1
+    assert parsed.rejects.column("reason").to_pylist() == ["not valid UTF-8 text"]
+
+
+def test_blocks_keep_line_numbers_across_boundaries(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(VALID_LINES * 20) + "\n")
+    numbers = []
+    for block in iter_line_blocks(path, block_bytes=150):
+        numbers += parse_block(block, "f.csv", "background").events.column("line_number").to_pylist()
+    assert numbers == list(range(1, 61))
