@@ -1,4 +1,4 @@
-"""Stream a text file as Arrow arrays of lines, with their line numbers.
+"""Stream a text file in blocks of whole lines, with their line numbers.
 
 Files are read in blocks of bytes, so memory stays bounded whatever the
 file size. Gzip input is recognised by the ``.gz`` suffix.
@@ -13,28 +13,45 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
-import pyarrow as pa
 
 DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
-_NEWLINE = 10
+NEWLINE = ord("\n")
 
 
 @dataclass(frozen=True)
 class LineBlock:
-    """Consecutive lines of one file.
+    """Consecutive lines of one file, as the bytes that hold them.
 
     Attributes:
-        lines: One binary value per line, without the newline character.
+        data: The lines, each ending with a newline.
+        starts: Offset in ``data`` of the first byte of each line.
+        ends: Offset in ``data`` of each line's newline.
         first_line_number: 1-based number of the first line in the file.
-        n_bytes: Uncompressed size of the block, newlines included.
     """
 
-    lines: pa.BinaryArray
+    data: bytes
+    starts: np.ndarray
+    ends: np.ndarray
     first_line_number: int
-    n_bytes: int
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return len(self.starts)
+
+    @property
+    def n_bytes(self) -> int:
+        """Uncompressed size of the block, newlines included."""
+        return len(self.data)
+
+    def line(self, index: int) -> bytes:
+        """Return one line without its newline."""
+        return self.data[self.starts[index] : self.ends[index]]
+
+    @classmethod
+    def from_bytes(cls, data: bytes, first_line_number: int = 1) -> LineBlock:
+        """Split bytes that end with a newline into a block of lines."""
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE)
+        starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+        return cls(data, starts, ends.astype(np.int64), first_line_number)
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -43,23 +60,6 @@ def open_binary(path: str | Path) -> IO[bytes]:
     if path.suffix == ".gz":
         return gzip.open(path, "rb")
     return open(path, "rb")
-
-
-def _split_lines(block: bytes) -> pa.BinaryArray:
-    """Split bytes that end with a newline into lines, without copying them."""
-    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == _NEWLINE)
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    # Each line runs from its start to its newline, which the slice leaves out.
-    offsets = np.empty(2 * len(ends), dtype=np.int64)
-    offsets[0::2] = starts
-    offsets[1::2] = ends
-    pairs = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(),
-        len(offsets) - 1,
-        [None, pa.py_buffer(offsets), pa.py_buffer(block)],
-    )
-    # Every second value of `pairs` spans a newline; keep the others.
-    return pairs.take(pa.array(np.arange(0, len(offsets) - 1, 2)))
 
 
 def iter_line_blocks(
@@ -83,8 +83,8 @@ def iter_line_blocks(
                 pending = data
                 continue
             pending = data[cut:]
-            lines = _split_lines(data[:cut])
-            yield LineBlock(lines, line_number, cut)
-            line_number += len(lines)
+            block = LineBlock.from_bytes(data[:cut], line_number)
+            yield block
+            line_number += len(block)
         if pending:
-            yield LineBlock(_split_lines(pending + b"\n"), line_number, len(pending))
+            yield LineBlock.from_bytes(pending + b"\n", line_number)

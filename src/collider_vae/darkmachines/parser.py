@@ -1,9 +1,9 @@
 """Vectorised parsing of DarkMachines lines into Arrow tables.
 
-A block of lines is split and cast with Arrow compute kernels, which keeps
-ingest fast on large files. Lines that fail any check go to the rejects
-table with the field and reason found by
-:func:`collider_vae.darkmachines.diagnose.diagnose_line`.
+Fields are found with NumPy (:mod:`collider_vae.darkmachines.tokens`) and
+cast a whole column at a time with Arrow, which keeps ingest fast on large
+files. Lines that fail any check go to the rejects table with the field and
+reason found by :func:`collider_vae.darkmachines.diagnose.diagnose_line`.
 """
 
 from __future__ import annotations
@@ -17,24 +17,25 @@ import pyarrow.compute as pc
 
 from collider_vae.darkmachines.diagnose import (
     FLOAT_PATTERN,
-    HEADER_FIELDS,
     INTEGER_PATTERN,
-    KNOWN_CODES,
-    MISSING_ENERGY_TOKEN,
     LineProblem,
     MalformedLineError,
     diagnose_line,
 )
 from collider_vae.darkmachines.lines import LineBlock
 from collider_vae.darkmachines.schema import EVENTS_SCHEMA, REJECTS_SCHEMA
-from collider_vae.physics.objects import LEGACY_CODES
+from collider_vae.darkmachines.tokens import N_HEADER_FIELDS, N_OBJECT_FIELDS, Tokens, tokenize
+from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES, TYPE_INDEX
 from collider_vae.physics.units import massless_energy
 
 logger = logging.getLogger(__name__)
 
-_N_HEADER = len(HEADER_FIELDS)
-_PLACEHOLDER_LINE = "0;placeholder;0;0;0"
-_PLACEHOLDER_OBJECT = "j,0,0,0,0"
+_CODES = pa.array(list(OBJECT_TYPES) + list(LEGACY_CODES), pa.large_string())
+_CANONICAL_INDEX = np.array(
+    list(range(len(OBJECT_TYPES))) + [TYPE_INDEX[code] for code in LEGACY_CODES.values()]
+)
+_CANONICAL_CODES = pa.array(OBJECT_TYPES, pa.string())
+_ENERGY_TOKEN = ord("E")
 
 
 @dataclass(frozen=True)
@@ -89,30 +90,66 @@ def _parse_numbers(strings: pa.Array, pattern: str, dtype: pa.DataType) -> tuple
     return values, valid
 
 
-def _decode(lines: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Decode binary lines as UTF-8, flagging lines that are not valid text."""
-    try:
-        return pc.cast(lines, pa.large_string()), np.zeros(len(lines), dtype=bool)
-    except pa.ArrowInvalid:
-        texts, undecodable = [], []
-        for raw in lines.to_pylist():
-            try:
-                texts.append(raw.decode("utf-8"))
-                undecodable.append(False)
-            except UnicodeDecodeError:
-                texts.append(raw.decode("utf-8", errors="backslashreplace"))
-                undecodable.append(True)
-        return pa.array(texts, type=pa.large_string()), np.array(undecodable, dtype=bool)
-
-
-def _canonical_codes(codes: pa.Array) -> pa.Array:
-    for legacy, canonical in LEGACY_CODES.items():
-        codes = pc.if_else(pc.equal(codes, legacy), canonical, codes)
-    return codes
+def _undecodable_lines(block: LineBlock) -> np.ndarray:
+    """Flag lines that are not valid UTF-8; checks line by line only for non-ASCII blocks."""
+    flags = np.zeros(len(block), dtype=bool)
+    if block.data.isascii():
+        return flags
+    for index in range(len(block)):
+        try:
+            block.line(index).decode("utf-8")
+        except UnicodeDecodeError:
+            flags[index] = True
+    return flags
 
 
 def _list_column(offsets: np.ndarray, values: np.ndarray | pa.Array, value_type: pa.DataType) -> pa.ListArray:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, value_type))
+
+
+def _parse_objects(tokens: Tokens, block: LineBlock, options: ParseOptions) -> dict[str, np.ndarray | pa.Array]:
+    """Parse the object fields of all well-formed lines."""
+    buffer = np.frombuffer(block.data, dtype=np.uint8)
+    n_fields = np.diff(tokens.field_offsets)
+    n_objects = (n_fields - N_HEADER_FIELDS) // N_OBJECT_FIELDS
+    # Index of each object's first field (its type code) in the field arrays.
+    object_line = np.repeat(np.arange(len(n_objects)), n_objects)
+    object_rank = np.arange(len(object_line)) - np.repeat(np.cumsum(n_objects) - n_objects, n_objects)
+    first = tokens.field_offsets[:-1][object_line] + N_HEADER_FIELDS + N_OBJECT_FIELDS * object_rank
+
+    def column(offset: int) -> pa.Array:
+        return tokens.take(first + offset)
+
+    code_index = _to_numpy(pc.index_in(column(0), value_set=_CODES).fill_null(-1))
+    ok = code_index >= 0
+    energy_field = first + 1
+    energy_missing = (tokens.field_lengths[energy_field] == 1) & (
+        buffer[tokens.field_starts[energy_field]] == _ENERGY_TOKEN
+    )
+    energy, energy_ok = _parse_numbers(
+        pc.if_else(pa.array(energy_missing), "0", column(1)), FLOAT_PATTERN, pa.float64()
+    )
+    values = {}
+    for offset, name in ((2, "pt"), (3, "eta"), (4, "phi")):
+        values[name], valid = _parse_numbers(column(offset), FLOAT_PATTERN, pa.float64())
+        ok &= valid
+    ok &= energy_ok & (energy >= 0) & (values["pt"] >= 0)
+    if options.recompute_missing_energy:
+        energy = np.where(energy_missing, massless_energy(values["pt"], values["eta"]), energy)
+    else:
+        ok &= ~energy_missing
+    canonical = _CANONICAL_INDEX[np.where(ok, code_index, 0)]
+    return {
+        "line": object_line,
+        "ok": ok,
+        "energy_missing": energy_missing,
+        "n_objects": n_objects,
+        "obj_type": _CANONICAL_CODES.take(pa.array(canonical)),
+        "obj_e_mev": energy,
+        "obj_pt_mev": values["pt"],
+        "obj_eta": values["eta"],
+        "obj_phi": values["phi"],
+    }
 
 
 def parse_block(
@@ -132,120 +169,92 @@ def parse_block(
     Raises:
         MalformedLineError: In strict mode, on the first invalid line.
     """
-    n_lines = len(block)
-    line_numbers = np.arange(block.first_line_number, block.first_line_number + n_lines, dtype=np.int64)
-    raw_text, undecodable = _decode(block.lines)
-    text = pc.utf8_rtrim(pc.utf8_trim_whitespace(raw_text), characters=";")
-    blank = _to_numpy(pc.equal(pc.utf8_length(text), 0))
-    n_fields = _to_numpy(pc.count_substring(text, ";")) + 1
-    candidate = ~blank & ~undecodable & (n_fields >= _N_HEADER)
+    undecodable = _undecodable_lines(block)
+    tokens = tokenize(block, undecodable)
+    lines = np.flatnonzero(tokens.well_formed)
 
-    fields = pc.split_pattern(pc.if_else(pa.array(candidate), text, _PLACEHOLDER_LINE), ";")
-    event_id, ok = _parse_numbers(pc.list_element(fields, 0), INTEGER_PATTERN, pa.int64())
-    valid = candidate & ok
-    process_id = pc.list_element(fields, 1)
+    event_id, valid = _parse_numbers(tokens.header(0), INTEGER_PATTERN, pa.int64())
+    process_id = pc.cast(tokens.header(1), pa.string())
     valid &= _to_numpy(pc.greater(pc.utf8_length(process_id), 0))
     header = {}
     for index, name in ((2, "weight"), (3, "met_mev"), (4, "met_phi")):
-        header[name], ok = _parse_numbers(pc.list_element(fields, index), FLOAT_PATTERN, pa.float64())
+        header[name], ok = _parse_numbers(tokens.header(index), FLOAT_PATTERN, pa.float64())
         valid &= ok
     valid &= header["met_mev"] >= 0
 
-    objects = pc.list_slice(fields, _N_HEADER)
-    parents = _to_numpy(pc.list_parent_indices(objects))
-    object_text = pc.list_flatten(objects)
-    well_formed = _to_numpy(pc.count_substring(object_text, ",")) == 4
-    parts = pc.split_pattern(pc.if_else(pa.array(well_formed), object_text, _PLACEHOLDER_OBJECT), ",")
-    codes = _canonical_codes(pc.list_element(parts, 0))
-    object_ok = well_formed & _to_numpy(pc.is_in(pc.list_element(parts, 0), pa.array(sorted(KNOWN_CODES))))
-    energy_text = pc.list_element(parts, 1)
-    energy_missing = _to_numpy(pc.equal(energy_text, MISSING_ENERGY_TOKEN))
-    energy, energy_ok = _parse_numbers(
-        pc.if_else(pa.array(energy_missing), "0", energy_text), FLOAT_PATTERN, pa.float64()
-    )
-    kinematics = {}
-    for index, name in ((2, "pt"), (3, "eta"), (4, "phi")):
-        kinematics[name], ok = _parse_numbers(pc.list_element(parts, index), FLOAT_PATTERN, pa.float64())
-        object_ok &= ok
-    object_ok &= energy_ok & (energy >= 0) & (kinematics["pt"] >= 0)
-    if options.recompute_missing_energy:
-        energy = np.where(energy_missing, massless_energy(kinematics["pt"], kinematics["eta"]), energy)
-    else:
-        object_ok &= ~energy_missing
-
-    valid &= np.bincount(parents[~object_ok], minlength=n_lines) == 0
+    objects = _parse_objects(tokens, block, options)
+    valid &= np.bincount(objects["line"][~objects["ok"]], minlength=len(lines)) == 0
     recomputed = options.recompute_missing_energy & (
-        np.bincount(parents[energy_missing], minlength=n_lines) > 0
-    )
-    events = _events_table(
-        valid, parents, n_fields, sample, source_file, line_numbers, event_id, process_id,
-        header, recomputed, codes, energy, kinematics,
-    )
-    rejected = ~valid & ~blank
-    rejects = _rejects_table(
-        raw_text, text, undecodable, rejected, line_numbers, source_file, sample, options
-    )
-    return ParsedBlock(
-        events=events,
-        rejects=rejects,
-        lines_read=int(n_lines - blank.sum()),
-        blank_lines=int(blank.sum()),
-        energy_recomputed=int(recomputed[valid].sum()),
+        np.bincount(objects["line"][objects["energy_missing"]], minlength=len(lines)) > 0
     )
 
-
-def _events_table(
-    valid, parents, n_fields, sample, source_file, line_numbers, event_id, process_id,
-    header, recomputed, codes, energy, kinematics,
-) -> pa.Table:
-    keep_object = valid[parents]
-    offsets = np.concatenate(([0], np.cumsum(n_fields[valid] - _N_HEADER)))
+    line_numbers = block.first_line_number + lines
+    keep = pa.array(valid)
+    keep_object = valid[objects["line"]]
+    offsets = np.concatenate(([0], np.cumsum(objects["n_objects"][valid])))
     n_events = int(valid.sum())
     columns = {
         "sample": pa.array([sample] * n_events, pa.string()),
         "source_file": pa.array([source_file] * n_events, pa.string()),
         "line_number": pa.array(line_numbers[valid]),
         "event_id": pa.array(event_id[valid]),
-        "process_id": pc.cast(process_id.filter(pa.array(valid)), pa.string()),
+        "process_id": process_id.filter(keep),
         "weight": pa.array(header["weight"][valid]),
         "met_mev": pa.array(header["met_mev"][valid]),
         "met_phi": pa.array(header["met_phi"][valid]),
         "energy_recomputed": pa.array(recomputed[valid]),
-        "obj_type": _list_column(offsets, pc.cast(codes.filter(pa.array(keep_object)), pa.string()), pa.string()),
-        "obj_e_mev": _list_column(offsets, energy[keep_object], pa.float64()),
-        "obj_pt_mev": _list_column(offsets, kinematics["pt"][keep_object], pa.float64()),
-        "obj_eta": _list_column(offsets, kinematics["eta"][keep_object], pa.float64()),
-        "obj_phi": _list_column(offsets, kinematics["phi"][keep_object], pa.float64()),
+        "obj_type": _list_column(offsets, objects["obj_type"].filter(pa.array(keep_object)), pa.string()),
     }
-    return pa.Table.from_pydict(columns, schema=EVENTS_SCHEMA)
+    for name in ("obj_e_mev", "obj_pt_mev", "obj_eta", "obj_phi"):
+        columns[name] = _list_column(offsets, objects[name][keep_object], pa.float64())
+
+    rejected = ~tokens.blank
+    rejected[lines[valid]] = False
+    n_blank = int(tokens.blank.sum())
+    return ParsedBlock(
+        events=pa.Table.from_pydict(columns, schema=EVENTS_SCHEMA),
+        rejects=_rejects_table(block, tokens, undecodable, np.flatnonzero(rejected), source_file, sample, options),
+        lines_read=len(block) - n_blank,
+        blank_lines=n_blank,
+        energy_recomputed=int(recomputed[valid].sum()),
+    )
 
 
 def _rejects_table(
-    raw_text, text, undecodable, rejected, line_numbers, source_file, sample, options
+    block: LineBlock,
+    tokens: Tokens,
+    undecodable: np.ndarray,
+    rows: np.ndarray,
+    source_file: str,
+    sample: str,
+    options: ParseOptions,
 ) -> pa.Table:
-    rows = np.flatnonzero(rejected)
     problems: list[LineProblem] = []
+    raw_lines: list[str] = []
     for row in rows:
+        line_number = int(block.first_line_number + row)
+        raw = block.line(row).rstrip(b"\r").decode("utf-8", errors="backslashreplace")
         if undecodable[row]:
             problem = LineProblem("line", "not valid UTF-8 text")
         else:
-            problem = diagnose_line(text[row].as_py(), options.recompute_missing_energy)
+            text = block.data[tokens.line_starts[row] : tokens.line_ends[row]].decode("utf-8")
+            problem = diagnose_line(text, options.recompute_missing_energy)
         if problem is None:
             logger.warning(
                 "%s, line %d: rejected by the vectorised parser but valid line by line",
-                source_file, line_numbers[row],
+                source_file, line_number,
             )
             problem = LineProblem("line", "rejected by the vectorised parser")
         if options.strict:
-            raise MalformedLineError(source_file, int(line_numbers[row]), problem)
+            raise MalformedLineError(source_file, line_number, problem)
         problems.append(problem)
-    raw_lines = pc.utf8_rtrim(raw_text.take(pa.array(rows, pa.int64())), characters="\r")
+        raw_lines.append(raw)
     columns = {
-        "sample": pa.array([sample] * len(rows), pa.string()),
-        "source_file": pa.array([source_file] * len(rows), pa.string()),
-        "line_number": pa.array(line_numbers[rows]),
-        "field": pa.array([problem.field for problem in problems], pa.string()),
-        "reason": pa.array([problem.reason for problem in problems], pa.string()),
-        "line": pc.cast(raw_lines, pa.string()),
+        "sample": [sample] * len(rows),
+        "source_file": [source_file] * len(rows),
+        "line_number": (block.first_line_number + rows).tolist(),
+        "field": [problem.field for problem in problems],
+        "reason": [problem.reason for problem in problems],
+        "line": raw_lines,
     }
     return pa.Table.from_pydict(columns, schema=REJECTS_SCHEMA)
