@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from collider_vae.pipelines import ingest
+from collider_vae.pipelines import embedding, evaluation, ingest, preprocessing, scoring, training
 
-ANOMALY_STAGES = ("ingest",)
+ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring", "evaluation")
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -17,9 +17,15 @@ def register_pipelines() -> dict[str, Pipeline]:
     Returns:
         A mapping from pipeline names to ``Pipeline`` objects.
     """
-    pipelines = {
-        "ingest": ingest.create_pipeline(),
+    stages = {
+        "ingest": ingest,
+        "preprocessing": preprocessing,
+        "training": training,
+        "embedding": embedding,
+        "scoring": scoring,
+        "evaluation": evaluation,
     }
+    pipelines = {name: module.create_pipeline() for name, module in stages.items()}
     pipelines["anomaly"] = sum((pipelines[name] for name in ANOMALY_STAGES), Pipeline([]))
     pipelines["__default__"] = pipelines["anomaly"]
     return pipelines

@@ -1,0 +1,1 @@
+"""Figures of merit for anomaly scores: ROC, AUC and working points."""

@@ -1,0 +1,1 @@
+"""Fixed-length event features for the neural networks, and their inverse."""

@@ -1,0 +1,1 @@
+"""Torch models: the beta-VAE, its loss and its training loop."""
