@@ -147,8 +147,8 @@ def summarise_ingest(counts: pa.Table, rejects: pa.Table) -> dict[str, Any]:
 
 
 def ingest_metrics(report: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Turn the ingest totals into MLflow metrics named ``ingest.<count>``."""
+    """Turn the ingest totals into MLflow metrics; the catalog prefixes them with ``ingest.``."""
     return {
-        f"ingest.{key}": {"value": float(value), "step": 0}
+        key: {"value": float(value), "step": 0}
         for key, value in report["totals"].items()
     }

@@ -32,7 +32,8 @@ def train_model(
         optimisation: Fields of :class:`~collider_vae.models.training.TrainingConfig`.
 
     Returns:
-        The trained model and its per-epoch losses as MLflow metric histories.
+        The trained model and its per-epoch losses as MLflow metric histories,
+        which the catalog logs as ``training.train_loss`` and ``training.val_loss``.
     """
     layout = FeatureLayout(n_slots)
     config = VAEConfig(
@@ -49,7 +50,7 @@ def train_model(
         TrainingConfig(**optimisation),
     )
     metrics = {
-        f"training.{name}": [{"value": value, "step": epoch} for epoch, value in enumerate(values, start=1)]
+        name: [{"value": value, "step": epoch} for epoch, value in enumerate(values, start=1)]
         for name, values in history.items()
     }
     return trained, metrics
