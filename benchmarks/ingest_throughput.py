@@ -5,7 +5,8 @@ Usage:
 
 For each size it writes a file of valid DarkMachines lines, then measures in
 separate processes (one core each): reading the bytes in blocks, and parsing
-them into Arrow tables and writing Parquet parts as the ingest node does.
+them into Arrow tables and writing Parquet parts with the catalog's save
+arguments, as the ingest node does.
 It prints a Markdown table of MB/s and peak resident memory.
 """
 
@@ -53,10 +54,13 @@ def write_events(path: Path, size_mb: int, seed: int = 0) -> int:
 def measure(mode: str, path: Path, out_dir: Path) -> None:
     """Run one measurement in this process and print 'seconds peak_mb'."""
     import pyarrow.parquet as pq
+    import yaml
 
     from collider_vae.darkmachines.lines import DEFAULT_BLOCK_BYTES, iter_line_blocks
     from collider_vae.darkmachines.parser import parse_block
 
+    catalog = yaml.safe_load((Path(__file__).parents[1] / "conf" / "base" / "catalog.yml").read_text())
+    save_args = catalog["raw_events"].get("save_args", {})
     start = time.perf_counter()
     if mode == "read":
         with open(path, "rb") as stream:
@@ -65,7 +69,7 @@ def measure(mode: str, path: Path, out_dir: Path) -> None:
     else:
         for index, block in enumerate(iter_line_blocks(path)):
             parsed = parse_block(block, path.name, "background")
-            pq.write_table(parsed.events, out_dir / f"part-{index:05d}.parquet")
+            pq.write_table(parsed.events, out_dir / f"part-{index:05d}.parquet", **save_args)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sys.stdout.write(f"{seconds} {peak_mb}\n")

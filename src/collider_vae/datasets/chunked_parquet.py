@@ -26,6 +26,7 @@ class ChunkedParquetDataset(AbstractVersionedDataset[pa.Table | pd.DataFrame, pa
     def __init__(
         self,
         filepath: str,
+        save_args: dict[str, Any] | None = None,
         version: Version | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -33,11 +34,14 @@ class ChunkedParquetDataset(AbstractVersionedDataset[pa.Table | pd.DataFrame, pa
 
         Args:
             filepath: Folder that holds the versions.
+            save_args: Keyword arguments of ``pyarrow.parquet.write_table``,
+                such as ``compression``.
             version: Load and save versions, as Kedro passes them.
             metadata: Free-form metadata, ignored by the dataset.
         """
         super().__init__(filepath=PurePosixPath(filepath), version=version, exists_function=_exists)
         self._open_save_path: PurePosixPath | None = None
+        self._save_args = dict(save_args or {})
         self.metadata = metadata
 
     def load(self) -> pa.Table:
@@ -57,7 +61,7 @@ class ChunkedParquetDataset(AbstractVersionedDataset[pa.Table | pd.DataFrame, pa
         folder = Path(str(self._open_save_path))
         folder.mkdir(parents=True, exist_ok=True)
         index = len(list(folder.glob("part-*.parquet")))
-        pq.write_table(table, folder / f"part-{index:05d}.parquet")
+        pq.write_table(table, folder / f"part-{index:05d}.parquet", **self._save_args)
 
     def _exists(self) -> bool:
         try:
