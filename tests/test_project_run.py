@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import mlflow
@@ -111,3 +113,10 @@ def test_anomaly_pipeline_on_real_files(project, real_data_dir):
     assert totals["rejected"] > 0
     metrics = json.loads(latest(project, "data/08_reporting/anomaly_metrics.json").read_text())
     assert len(metrics["signals"]["x1n2_3lep_1"]["scores"]) == 6
+
+
+def test_viz_build_succeeds(project):
+    kedro = Path(sys.executable).with_name("kedro")
+    result = subprocess.run([str(kedro), "viz", "build"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (project / "build" / "api" / "main").exists()

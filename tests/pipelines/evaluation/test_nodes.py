@@ -1,0 +1,41 @@
+"""Tests of the evaluation nodes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from collider_vae.pipelines.evaluation.nodes import evaluate_scores, evaluation_metrics, plot_roc_curves
+
+
+def scores_table(n_background: int = 2000, n_signal: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    background = pd.DataFrame({"sample": "background", "split": "test", "score_a": rng.normal(0, 1, n_background)})
+    signal = pd.DataFrame({"sample": "sig", "split": "signal", "score_a": rng.normal(3, 1, n_signal)})
+    table = pd.concat([background, signal], ignore_index=True)
+    for column in ("process_id", "event_id", "weight", "source_file", "line_number"):
+        table[column] = 0
+    return table
+
+
+def test_metrics_table_columns_and_unreachable_points():
+    results, table = evaluate_scores(scores_table(), [1e-2, 1e-3, 1e-4], "none")
+    assert list(table.columns) == ["Signal", "Model", "Chan", "AUC", "1e-2", "1e-3", "1e-4"]
+    assert table.loc[0, "AUC"] > 0.95
+    points = results["signals"]["sig"]["scores"]["score_a"]["working_points"]
+    assert points[0]["signal_efficiency"] > 0.3
+    assert points[2]["signal_efficiency"] is None
+    assert "at least 10000 needed" in points[2]["note"]
+    assert pd.isna(table.loc[0, "1e-4"])
+
+
+def test_mlflow_metric_names():
+    results, _ = evaluate_scores(scores_table(), [1e-2], "chan2a")
+    metrics = evaluation_metrics(results)
+    assert {"auc.sig.score_a", "eff_s_at_1e-2.sig.score_a", "max_si.sig.score_a"} <= set(metrics)
+
+
+def test_roc_plot_has_one_panel_per_signal():
+    figure = plot_roc_curves(scores_table(), "none")
+    assert len(figure.axes) == 1
+    assert figure.axes[0].get_yscale() == "log"
