@@ -9,8 +9,9 @@ import pyarrow as pa
 import pytest
 
 from collider_vae.darkmachines.diagnose import MalformedLineError, diagnose_line
-from collider_vae.darkmachines.lines import iter_line_blocks
-from collider_vae.darkmachines.parser import ParseOptions, ParsedBlock, parse_block
+from collider_vae.darkmachines.clean_block import parse_clean_block
+from collider_vae.darkmachines.lines import LineBlock, iter_line_blocks
+from collider_vae.darkmachines.parser import ParseOptions, ParsedBlock, parse_block, parse_block_line_checked
 from tests.conftest import VALID_LINES
 
 
@@ -137,3 +138,22 @@ def test_blocks_keep_line_numbers_across_boundaries(tmp_path):
     for block in iter_line_blocks(path, block_bytes=150):
         numbers += parse_block(block, "f.csv", "background").events.column("line_number").to_pylist()
     assert numbers == list(range(1, 61))
+
+
+def test_fast_path_matches_line_checked_path():
+    lines = [*VALID_LINES, "", "7;zz;1;100;0.1", "8;zz;2.5;1e3;-0.3;mu+,10,5,0.5,-1;a,30,30,0,3.1;\r"]
+    block = LineBlock.from_bytes(("\n".join(lines * 50) + "\n").encode(), first_line_number=11)
+    clean = parse_clean_block(block, "f.csv", "background")
+    checked = parse_block_line_checked(block, "f.csv", "background")
+    assert clean is not None
+    assert clean[0].equals(checked.events)
+    assert clean[1] == checked.blank_lines == 50
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    ["1;tt;1;100;0.1;j,E,5,0,0;", "1;tt;1;-1;0.1;", "1;tt;1;100;0.1;x,1,1,0,0;", "1;;1;1;1;", "1;tt;nan;1;1;", "1;tt;1;1;1;j,1,1,0;"],
+)
+def test_fast_path_gives_up_on_bad_lines(bad_line):
+    block = LineBlock.from_bytes((VALID_LINES[0] + "\n" + bad_line + "\n").encode())
+    assert parse_clean_block(block, "f.csv", "background") is None

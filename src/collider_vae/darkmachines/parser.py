@@ -23,7 +23,9 @@ from collider_vae.darkmachines.diagnose import (
     diagnose_line,
 )
 from collider_vae.darkmachines.lines import LineBlock
-from collider_vae.darkmachines.schema import EVENTS_SCHEMA, REJECTS_SCHEMA
+from collider_vae.darkmachines.clean_block import parse_clean_block
+from collider_vae.darkmachines.events_table import build_events_table
+from collider_vae.darkmachines.schema import REJECTS_SCHEMA
 from collider_vae.darkmachines.tokens import N_HEADER_FIELDS, N_OBJECT_FIELDS, Tokens, tokenize
 from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES, TYPE_INDEX
 from collider_vae.physics.units import massless_energy
@@ -103,10 +105,6 @@ def _undecodable_lines(block: LineBlock) -> np.ndarray:
     return flags
 
 
-def _list_column(offsets: np.ndarray, values: np.ndarray | pa.Array, value_type: pa.DataType) -> pa.ListArray:
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, value_type))
-
-
 def _parse_objects(tokens: Tokens, block: LineBlock, options: ParseOptions) -> dict[str, np.ndarray | pa.Array]:
     """Parse the object fields of all well-formed lines."""
     buffer = np.frombuffer(block.data, dtype=np.uint8)
@@ -169,6 +167,21 @@ def parse_block(
     Raises:
         MalformedLineError: In strict mode, on the first invalid line.
     """
+    clean = parse_clean_block(block, source_file, sample)
+    if clean is not None:
+        events, n_blank = clean
+        return ParsedBlock(events, REJECTS_SCHEMA.empty_table(), len(block) - n_blank, n_blank, 0)
+    return parse_block_line_checked(block, source_file, sample, options)
+
+
+def parse_block_line_checked(
+    block: LineBlock, source_file: str, sample: str, options: ParseOptions = ParseOptions()
+) -> ParsedBlock:
+    """Parse a block that may hold invalid lines, finding and explaining each of them.
+
+    Takes the same arguments and returns the same as :func:`parse_block`,
+    which calls it when the fast path for all-valid blocks gives up.
+    """
     undecodable = _undecodable_lines(block)
     tokens = tokenize(block, undecodable)
     lines = np.flatnonzero(tokens.well_formed)
@@ -188,31 +201,31 @@ def parse_block(
         np.bincount(objects["line"][objects["energy_missing"]], minlength=len(lines)) > 0
     )
 
-    line_numbers = block.first_line_number + lines
-    keep = pa.array(valid)
     keep_object = valid[objects["line"]]
-    offsets = np.concatenate(([0], np.cumsum(objects["n_objects"][valid])))
-    n_events = int(valid.sum())
-    columns = {
-        "sample": pa.array([sample] * n_events, pa.string()),
-        "source_file": pa.array([source_file] * n_events, pa.string()),
-        "line_number": pa.array(line_numbers[valid]),
-        "event_id": pa.array(event_id[valid]),
-        "process_id": process_id.filter(keep),
-        "weight": pa.array(header["weight"][valid]),
-        "met_mev": pa.array(header["met_mev"][valid]),
-        "met_phi": pa.array(header["met_phi"][valid]),
-        "energy_recomputed": pa.array(recomputed[valid]),
-        "obj_type": _list_column(offsets, objects["obj_type"].filter(pa.array(keep_object)), pa.string()),
-    }
-    for name in ("obj_e_mev", "obj_pt_mev", "obj_eta", "obj_phi"):
-        columns[name] = _list_column(offsets, objects[name][keep_object], pa.float64())
+    events = build_events_table(
+        sample,
+        source_file,
+        header={
+            "line_number": block.first_line_number + lines[valid],
+            "event_id": event_id[valid],
+            "process_id": process_id.filter(pa.array(valid)),
+            "weight": header["weight"][valid],
+            "met_mev": header["met_mev"][valid],
+            "met_phi": header["met_phi"][valid],
+            "energy_recomputed": recomputed[valid],
+        },
+        n_objects=objects["n_objects"][valid],
+        objects={
+            "obj_type": objects["obj_type"].filter(pa.array(keep_object)),
+            **{name: objects[name][keep_object] for name in ("obj_e_mev", "obj_pt_mev", "obj_eta", "obj_phi")},
+        },
+    )
 
     rejected = ~tokens.blank
     rejected[lines[valid]] = False
     n_blank = int(tokens.blank.sum())
     return ParsedBlock(
-        events=pa.Table.from_pydict(columns, schema=EVENTS_SCHEMA),
+        events=events,
         rejects=_rejects_table(block, tokens, undecodable, np.flatnonzero(rejected), source_file, sample, options),
         lines_read=len(block) - n_blank,
         blank_lines=n_blank,
