@@ -3,10 +3,9 @@
 Usage:
     .venv/bin/python benchmarks/ingest_throughput.py --sizes-mb 200 800
 
-For each size it writes a file of valid DarkMachines lines, then measures in
-separate processes (one core each): reading the bytes in blocks, and parsing
-them into Arrow tables and writing Parquet parts with the catalog's save
-arguments, as the ingest node does.
+For each size it writes a file of valid DarkMachines lines. Separate processes,
+each pinned to core 0, then read the bytes in blocks, and parse them and write
+Parquet parts with the catalog's save arguments, as the ingest node does.
 It prints a Markdown table of MB/s and peak resident memory.
 """
 

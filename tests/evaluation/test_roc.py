@@ -1,4 +1,4 @@
-"""Tests of AUC and working points on cases with known answers."""
+"""Tests of AUC and working points on cases with known results."""
 
 from __future__ import annotations
 

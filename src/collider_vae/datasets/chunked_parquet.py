@@ -33,7 +33,7 @@ class ChunkedParquetDataset(AbstractVersionedDataset[pa.Table | pd.DataFrame, pa
         """Create the dataset.
 
         Args:
-            filepath: Folder that holds the versions.
+            filepath: Folder that contains the versions.
             save_args: Keyword arguments of ``pyarrow.parquet.write_table``,
                 such as ``compression``.
             version: Load and save versions, as Kedro passes them.

@@ -22,7 +22,7 @@ class TorchModelDataset(AbstractVersionedDataset[BetaVAE, BetaVAE]):
         """Create the dataset.
 
         Args:
-            filepath: File that holds the versions.
+            filepath: Path under which the versions are stored.
             version: Load and save versions, as Kedro passes them.
             metadata: Free-form metadata, ignored by the dataset.
         """
