@@ -35,3 +35,73 @@ def roc_figure(curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], chan
         axis.legend(fontsize=8)
     figure.tight_layout()
     return figure
+
+
+def score_distributions_figure(
+    background: dict[str, np.ndarray], signals: dict[str, dict[str, np.ndarray]]
+) -> Figure:
+    """Plot each score's distribution for background and every signal, one panel per score.
+
+    Args:
+        background: Scores of background test events, by score name.
+        signals: ``signals[signal][score]`` is the scores of that signal's events.
+    """
+    names = sorted(background)
+    n_columns = min(3, max(len(names), 1))
+    n_rows = max(1, -(-len(names) // n_columns))
+    figure, axes = plt.subplots(n_rows, n_columns, figsize=(5 * n_columns, 3.6 * n_rows), squeeze=False)
+    for axis, name in zip(axes.ravel(), names):
+        values = [background[name]] + [scores[name] for scores in signals.values()]
+        finite = np.concatenate([v[np.isfinite(v)] for v in values])
+        low, high = np.percentile(finite, [0.5, 99.5]) if len(finite) else (0.0, 1.0)
+        bins = np.linspace(low, high if high > low else low + 1.0, 50)
+        axis.hist(np.clip(background[name], bins[0], bins[-1]), bins=bins, density=True, histtype="stepfilled", alpha=0.4, color="grey", label="background (test)")
+        for signal, scores in sorted(signals.items()):
+            axis.hist(np.clip(scores[name], bins[0], bins[-1]), bins=bins, density=True, histtype="step", linewidth=1.3, label=signal)
+        axis.set_yscale("log")
+        axis.set_xlabel(f"{name} (higher = more anomalous)")
+        axis.set_ylabel("normalised events")
+        axis.legend(fontsize=7)
+    for axis in axes.ravel()[len(names):]:
+        axis.set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+def latent_projection_figure(projection: np.ndarray, labels: np.ndarray, explained: np.ndarray) -> Figure:
+    """Scatter the first two principal components of the latent means, coloured by process.
+
+    Args:
+        projection: Points of shape (n_events, 2).
+        labels: Process or signal name of each point.
+        explained: Explained variance ratio of the two components.
+    """
+    figure, axis = plt.subplots(figsize=(7, 6))
+    for label in sorted(set(labels)):
+        mask = labels == label
+        axis.scatter(projection[mask, 0], projection[mask, 1], s=4, alpha=0.5, label=f"{label} ({mask.sum()})")
+    axis.set_xlabel(f"PC 1 ({100 * explained[0]:.0f}% of variance)")
+    axis.set_ylabel(f"PC 2 ({100 * explained[1]:.0f}% of variance)")
+    axis.set_title("Latent means (mu), PCA projection")
+    axis.legend(fontsize=7, markerscale=3, ncol=2)
+    figure.tight_layout()
+    return figure
+
+
+def beta_scan_figure(betas: np.ndarray, mean_variance: np.ndarray, mean_radius: np.ndarray) -> Figure:
+    """Plot mean latent variance and mean |mu| against beta.
+
+    Posterior collapse shows as the variance rising to 1 and |mu| falling to 0
+    as beta grows, because the KL term then pulls q(z|x) onto the prior.
+    """
+    figure, axis = plt.subplots(figsize=(6, 4.5))
+    axis.plot(betas, mean_variance, "o-", label=r"mean $\sigma^2$ of q(z|x)")
+    axis.plot(betas, mean_radius, "s-", label=r"mean $|\mu|$")
+    axis.axhline(1.0, color="k", linestyle=":", linewidth=0.8)
+    axis.set_xscale("log")
+    axis.set_xlabel(r"$\beta$")
+    axis.set_ylabel("latent statistic (background validation events)")
+    axis.grid(alpha=0.3, which="both")
+    axis.legend()
+    figure.tight_layout()
+    return figure

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from collider_vae.pipelines.evaluation.nodes import evaluate_scores, evaluation_metrics, plot_roc_curves
+from collider_vae.pipelines.evaluation.nodes import (
+    evaluate_scores,
+    evaluation_metrics,
+    plot_latent_projection,
+    plot_roc_curves,
+    plot_score_distributions,
+)
 
 
 def scores_table(n_background: int = 2000, n_signal: int = 200) -> pd.DataFrame:
@@ -39,3 +45,19 @@ def test_roc_plot_has_one_panel_per_signal():
     figure = plot_roc_curves(scores_table(), "none")
     assert len(figure.axes) == 1
     assert figure.axes[0].get_yscale() == "log"
+
+
+def test_score_distribution_plot_has_panel_per_score():
+    figure = plot_score_distributions(scores_table())
+    assert len([axis for axis in figure.axes if axis.get_visible()]) == 1
+
+
+def test_latent_projection_colours_each_process():
+    rng = np.random.default_rng(0)
+    embeddings = pd.DataFrame(rng.normal(size=(300, 3)), columns=["mu_0", "mu_1", "mu_2"])
+    embeddings["sample"] = ["background"] * 250 + ["sig"] * 50
+    embeddings["split"] = ["train"] * 250 + ["signal"] * 50
+    embeddings["process_id"] = ["tt"] * 125 + ["zz"] * 125 + ["sig"] * 50
+    figure = plot_latent_projection(embeddings, max_points_per_label=100, seed=0)
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert labels == ["sig (50)", "tt (100)", "zz (100)"]

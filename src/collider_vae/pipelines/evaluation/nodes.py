@@ -10,10 +10,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from collider_vae.datasets.raw_folder import BACKGROUND
-from collider_vae.evaluation.plots import roc_figure
+from sklearn.decomposition import PCA
+
+from collider_vae.evaluation.plots import latent_projection_figure, roc_figure, score_distributions_figure
 from collider_vae.evaluation.roc import auc, roc, working_point, working_point_label
 from collider_vae.pipelines.preprocessing.nodes import METADATA_COLUMNS
-from collider_vae.splitting import TEST
+from collider_vae.pipelines.embedding.nodes import latent_columns
+from collider_vae.splitting import TEST, TRAIN
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,34 @@ def plot_roc_curves(scores: pd.DataFrame, channel: str) -> Figure:
         for signal, events in signals.items()
     }
     return roc_figure(curves, channel)
+
+
+def plot_score_distributions(scores: pd.DataFrame) -> Figure:
+    """Plot each score for background test events and for every signal."""
+    background, signals = _samples(scores)
+    names = score_names(scores)
+    return score_distributions_figure(
+        {name: background[name].to_numpy() for name in names},
+        {signal: {name: events[name].to_numpy() for name in names} for signal, events in signals.items()},
+    )
+
+
+def plot_latent_projection(embeddings: pd.DataFrame, max_points_per_label: int, seed: int) -> Figure:
+    """Project the latent means on their first two principal components, coloured by process.
+
+    The projection is fit on background training events; each process and
+    signal is subsampled to at most ``max_points_per_label`` points so that
+    large samples do not hide small ones.
+    """
+    mu = latent_columns(embeddings)
+    labels = np.where(embeddings["sample"] == BACKGROUND, embeddings["process_id"], embeddings["sample"]).astype(str)
+    train = ((embeddings["sample"] == BACKGROUND) & (embeddings["split"] == TRAIN)).to_numpy()
+    pca = PCA(n_components=2, random_state=seed).fit(mu[train])
+    rng = np.random.default_rng(seed)
+    chosen = np.concatenate(
+        [rng.permutation(np.flatnonzero(labels == label))[:max_points_per_label] for label in np.unique(labels)]
+    )
+    return latent_projection_figure(pca.transform(mu[chosen]), labels[chosen], pca.explained_variance_ratio_)
 
 
 def evaluation_metrics(results: dict[str, Any]) -> dict[str, dict[str, float]]:

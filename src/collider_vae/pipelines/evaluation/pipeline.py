@@ -2,7 +2,13 @@
 
 from kedro.pipeline import Pipeline, node
 
-from collider_vae.pipelines.evaluation.nodes import evaluate_scores, evaluation_metrics, plot_roc_curves
+from collider_vae.pipelines.evaluation.nodes import (
+    evaluate_scores,
+    evaluation_metrics,
+    plot_latent_projection,
+    plot_roc_curves,
+    plot_score_distributions,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -20,6 +26,18 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["anomaly_scores", "params:preprocessing.channel"],
                 outputs="roc_plot",
                 name="plot_roc_curves",
+            ),
+            node(
+                plot_score_distributions,
+                inputs="anomaly_scores",
+                outputs="score_distributions_plot",
+                name="plot_score_distributions",
+            ),
+            node(
+                plot_latent_projection,
+                inputs=["embeddings", "params:evaluation.latent_plot.max_points_per_label", "params:evaluation.latent_plot.seed"],
+                outputs="latent_projection_plot",
+                name="plot_latent_projection",
             ),
             node(evaluation_metrics, inputs="anomaly_metrics", outputs="evaluation_mlflow_metrics", name="log_evaluation_metrics"),
         ]
