@@ -17,6 +17,7 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 from mlflow.tracking import MlflowClient
 
+from collider_vae.pipelines.beta_scan import SCAN_POINTS
 from tests.conftest import PROJECT_ROOT
 from tests.synthetic import write_raw_folder
 
@@ -27,6 +28,8 @@ FAST_PARAMETERS = {
     },
     "scoring": {"seed": 1, "isolation_forest": {"n_estimators": 20}, "gmm": {"n_components": 2}},
 }
+for _point, _beta in zip(SCAN_POINTS, (1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.9)):
+    FAST_PARAMETERS[_point] = {"training": {"optimisation": {**FAST_PARAMETERS["training"]["optimisation"], "beta": _beta}}}
 
 
 @pytest.fixture
@@ -58,9 +61,9 @@ def project(tmp_path, monkeypatch):
     mlflow.set_tracking_uri(None)
 
 
-def run_anomaly(root: Path, raw_dir: Path) -> None:
+def run_anomaly(root: Path, raw_dir: Path, pipeline_name: str = "anomaly") -> None:
     with KedroSession.create(project_path=root, runtime_params={"raw_dir": str(raw_dir)}) as session:
-        session.run(pipeline_names=["anomaly"])
+        session.run(pipeline_names=[pipeline_name])
 
 
 def latest(root: Path, relative: str) -> Path:
@@ -120,3 +123,13 @@ def test_viz_build_succeeds(project):
     result = subprocess.run([str(kedro), "viz", "build"], cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (project / "build" / "api" / "main").exists()
+
+
+def test_beta_scan_tables_every_point(project, tmp_path):
+    raw = write_raw_folder(tmp_path / "raw", n_background=200, n_signal=20)
+    run_anomaly(project, raw, pipeline_name="beta_scan")
+    table = pd.read_csv(latest(project, "data/08_reporting/beta_scan.csv"))
+    assert table["beta"].tolist() == [1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.9]
+    assert (table["mean_latent_variance"] > 0).all()
+    assert latest(project, "data/08_reporting/beta_scan.png").exists()
+    assert len(list((project / "data/06_models/beta_scan").iterdir())) == len(SCAN_POINTS)

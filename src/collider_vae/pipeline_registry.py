@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from collider_vae.pipelines import embedding, evaluation, ingest, preprocessing, scoring, training
+from collider_vae.pipelines import beta_scan, embedding, evaluation, ingest, preprocessing, scoring, training
 
 ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring", "evaluation")
 
@@ -12,7 +12,8 @@ ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring",
 def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
-    The anomaly search is the sum of its stages and is also the default.
+    The anomaly search is the sum of its stages and is also the default. The
+    beta scan runs from the raw folder too, with its own trainings.
 
     Returns:
         A mapping from pipeline names to ``Pipeline`` objects.
@@ -28,4 +29,5 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = {name: module.create_pipeline() for name, module in stages.items()}
     pipelines["anomaly"] = sum((pipelines[name] for name in ANOMALY_STAGES), Pipeline([]))
     pipelines["__default__"] = pipelines["anomaly"]
+    pipelines["beta_scan"] = pipelines["ingest"] + pipelines["preprocessing"] + beta_scan.create_pipeline()
     return pipelines
