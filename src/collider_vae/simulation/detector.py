@@ -1,7 +1,7 @@
 """Parametric detector response modelled on the Delphes ATLAS card.
 
-The coefficients come from the ``simulate_detector`` parameters; this module
-holds the formula shapes. All energies and momenta are in GeV.
+The coefficients come from the ``simulate_detector`` parameters, and this
+module contains the formula shapes. All energies and momenta are in GeV.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Events are generated and reconstructed in chunks and their lines are
 written as they come, so memory stays bounded by the chunk size. The
 weight sigma * L / N needs Pythia's cross-section estimate, which is final
-only after the last event; the lines therefore go to a temporary text file
-first and are copied into the gzipped output with the weight filled in.
+only after the last event. The lines therefore go to a temporary text file
+first, and are then copied into the gzipped output with the weight filled in.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Reconstructed objects from a Pythia event batch: jets, leptons, photons and MET.
 
 The chain follows the Delphes ATLAS card at particle level. Electrons,
-muons and photons are smeared, pass an efficiency and an isolation test;
-jets are anti-kT clusters of the remaining visible particles, smeared and
-b-tagged; MET is the transverse momentum of the invisible particles.
-Numbers come from the ``simulate_detector`` parameters, in GeV.
+muons and photons are smeared and must pass an efficiency and an isolation
+test. Jets are anti-kT clusters of the remaining visible particles, then
+smeared and b-tagged. MET is the transverse momentum of the invisible
+particles. Numbers come from the ``simulate_detector`` parameters, in GeV.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _isolation_ratio(
 ) -> np.ndarray:
     """Return sum pT of isolation particles within ``delta_r_max`` over the candidate pT.
 
-    The candidate's own row never counts, as in Delphes' Isolation module.
+    The candidate's own row is left out of the sum.
     """
     pt = table.pt_gev
     eta = table.eta
@@ -115,7 +115,8 @@ def _reconstruct_isolated(
     """
     abs_id = np.abs(table.pdg_id)
     truth_pt = table.pt_gev
-    # Smearing moves an object by a few per cent, so half the threshold keeps every candidate.
+    # Near the thresholds smearing moves an object by a few per cent, so
+    # candidates below half the threshold cannot pass and are skipped.
     rows = np.flatnonzero(
         table.is_final
         & (abs_id == pdg_id)
@@ -264,7 +265,7 @@ def reconstruct_batch(
     # Muons leave no energy in the calorimeters, and identified electrons and
     # photons are removed before clustering.
     # NOTE: Delphes instead drops a whole jet that shares a tower with an
-    # identified electron or photon; removing the particle keeps the rest of the jet.
+    # identified electron or photon. Here the rest of such a jet stays.
     jet_input = visible_final & (abs_id != MUON_PDG_ID)
     removed = np.concatenate([identified_rows[0], identified_rows[2]])
     jet_input[removed] = False
