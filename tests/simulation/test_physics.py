@@ -100,28 +100,43 @@ def test_wprime_three_leptons_at_expected_rate(simulate_parameters, detector_con
     observed = np.mean(n_leptons >= 3)
 
     # Expected: the probability that the three leading generator-level
-    # leptons inside the acceptance are all identified, from the efficiencies.
+    # leptons that are inside the acceptance and isolated are all
+    # identified, from the efficiencies. Isolation is recomputed here per
+    # lepton, summing visible particles other than e and mu, as the card does.
     abs_id = np.abs(table.pdg_id)
+    invisible = np.isin(abs_id, detector_config["invisible_pdg_ids"])
+    isolation_input = table.is_final & ~invisible & (abs_id != 11) & (abs_id != 13)
     expected_per_event = np.zeros(N_EVENTS)
     for event in range(N_EVENTS):
-        probabilities = []
+        in_event = table.event == event
+        others = np.flatnonzero(in_event & isolation_input)
+        candidates = []
         for pdg_id, kind, acceptance in ((11, "electrons", "electron"), (13, "muons", "muon")):
             cut = detector_config["objects"][acceptance]
+            isolation = detector_config[kind]["isolation"]
             rows = np.flatnonzero(
-                (table.event == event)
+                in_event
                 & table.is_final
                 & (abs_id == pdg_id)
                 & (table.pt_gev > cut["pt_min_gev"])
                 & (np.abs(table.eta) < cut["eta_max"])
             )
-            efficiency = detector.binned_efficiency(table.pt_gev[rows], table.eta[rows], detector_config[kind]["efficiency"])
-            probabilities += list(zip(table.pt_gev[rows], efficiency))
-        if len(probabilities) >= 3:
-            leading = sorted(probabilities, reverse=True)[:3]
+            for row in rows:
+                d_phi = np.angle(np.exp(1j * (table.phi[others] - table.phi[row])))
+                distance = np.hypot(table.eta[others] - table.eta[row], d_phi)
+                near = (distance < isolation["delta_r_max"]) & (table.pt_gev[others] > isolation["pt_min_gev"])
+                if table.pt_gev[others][near].sum() >= isolation["pt_ratio_max"] * table.pt_gev[row]:
+                    continue
+                efficiency = detector.binned_efficiency(
+                    table.pt_gev[row : row + 1], table.eta[row : row + 1], detector_config[kind]["efficiency"]
+                )[0]
+                candidates.append((table.pt_gev[row], efficiency))
+        if len(candidates) >= 3:
+            leading = sorted(candidates, reverse=True)[:3]
             expected_per_event[event] = np.prod([efficiency for _, efficiency in leading])
     expected = expected_per_event.mean()
 
-    # Isolation and smearing across the thresholds lose a few per cent more.
-    tolerance = 4.0 * np.sqrt(expected * (1.0 - expected) / N_EVENTS) + 0.05
+    # Smearing moves a few leptons across the pT and isolation thresholds.
+    tolerance = 4.0 * np.sqrt(expected * (1.0 - expected) / N_EVENTS) + 0.03
     assert expected > 0.5
     assert observed == pytest.approx(expected, abs=tolerance)
