@@ -127,6 +127,10 @@ def test_parameters_rejected(simulate_parameters):
         with pytest.raises(ValueError, match=message):
             process_specs_from_parameters({"ttbar": entry})
 
+    for name in ("tt;bar", "top/pairs", ""):
+        with pytest.raises(ValueError, match="name"):
+            process_specs_from_parameters({name: processes["ttbar"]})
+
 
 def test_default_processes_cover_issue_list(simulate_parameters):
     specs = process_specs_from_parameters(simulate_parameters["processes"])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 SAMPLE_KINDS = ("background", "signal")
 
-# Pythia's Random:seed accepts 0 to 900,000,000; 0 would take the seed from the clock.
+# A process name is a file name stem and a field of every CSV line, so it
+# must contain neither separators of the format nor path characters.
+PROCESS_NAME_PATTERN = re.compile(r"[A-Za-z0-9_.+-]+")
+
+# Pythia 8.317 ignores a Random:seed above 900,000,000, and 0 takes the seed from the clock.
 MAX_PYTHIA_SEED = 900_000_000
 
 
@@ -46,11 +51,13 @@ def process_specs_from_parameters(processes: Mapping[str, Mapping[str, Any]]) ->
     """Validate the ``processes`` mapping of the ``simulate`` parameters and build specs.
 
     Raises:
-        ValueError: If a process has an unknown kind, a non-positive number
+        ValueError: If a process has an invalid name, an unknown kind, a non-positive number
             of events, a seed outside Pythia's range, or no Pythia settings.
     """
     specs = []
     for name, entry in processes.items():
+        if not PROCESS_NAME_PATTERN.fullmatch(str(name)):
+            raise ValueError(f"Process name {name!r} is invalid; use letters, digits and _ . + - only.")
         kind = entry.get("kind")
         if kind not in SAMPLE_KINDS:
             raise ValueError(f"Process {name!r} has kind {kind!r}; expected one of {SAMPLE_KINDS}.")
