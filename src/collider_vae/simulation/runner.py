@@ -99,6 +99,9 @@ def generate_all(
                     spec = futures[future]
                     try:
                         result = future.result()
+                    # NOTE: a worker that dies outright, for example in a crash inside
+                    # Pythia, breaks the pool, so the processes still queued fail too.
+                    # Files of processes that finished before stay complete.
                     except Exception as error:  # a worker's failure must not stop the others
                         logger.error("Generation failed for %s: %s", spec.describe(), error)
                         failures.append(f"{spec.describe()}: {error}")
