@@ -25,8 +25,8 @@ class ParsedEvent:
 def parse_line(line: str) -> ParsedEvent:
     """Parse one DarkMachines line strictly: five header fields, then five fields per object.
 
-    TODO: switch to collider_vae.darkmachines.reader, the project's ingest
-    parser, once it exists on this branch.
+    TODO: switch to the project's ingest parser in collider_vae.darkmachines
+    once it is on this branch, so that the tests also count its rejects.
     """
     assert line.endswith(";"), f"line does not end with ';': {line!r}"
     fields = line[:-1].split(";")
