@@ -15,7 +15,7 @@ export MPLBACKEND := Agg
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --only-binary pythia8mc -e ".[test,simulate]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from collider_vae.pipelines import beta_scan, embedding, evaluation, ingest, preprocessing, scoring, training
+from collider_vae.pipelines import beta_scan, embedding, evaluation, ingest, preprocessing, scoring, simulate, training
 
 ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring", "evaluation")
 
@@ -29,5 +29,6 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = {name: module.create_pipeline() for name, module in stages.items()}
     pipelines["anomaly"] = sum((pipelines[name] for name in ANOMALY_STAGES), Pipeline([]))
     pipelines["__default__"] = pipelines["anomaly"]
+    pipelines["simulate"] = simulate.create_pipeline()
     pipelines["beta_scan"] = pipelines["ingest"] + pipelines["preprocessing"] + beta_scan.create_pipeline()
     return pipelines
