@@ -1,13 +1,15 @@
-"""Fixtures for the simulation tests: the project's parameters and a line parser."""
+"""Fixtures for the simulation tests: the project's parameters and a reader of simulated files."""
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+
+from collider_vae.darkmachines.lines import iter_line_blocks
+from collider_vae.darkmachines.parser import ParseOptions, parse_block
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,26 +24,20 @@ class ParsedEvent:
     objects: list[tuple[str, float, float, float, float]]
 
 
-def parse_line(line: str) -> ParsedEvent:
-    """Parse one DarkMachines line strictly: five header fields, then five fields per object.
-
-    TODO: switch to the project's ingest parser in collider_vae.darkmachines
-    once it is on this branch, so that the tests also count its rejects.
-    """
-    assert line.endswith(";"), f"line does not end with ';': {line!r}"
-    fields = line[:-1].split(";")
-    assert len(fields) >= 5, f"line has fewer than five header fields: {line!r}"
-    objects = []
-    for field in fields[5:]:
-        parts = field.split(",")
-        assert len(parts) == 5, f"object field does not have five parts: {field!r}"
-        objects.append((parts[0], *(float(value) for value in parts[1:])))
-    return ParsedEvent(int(fields[0]), fields[1], float(fields[2]), float(fields[3]), float(fields[4]), objects)
-
-
 def read_events(path: str | Path) -> list[ParsedEvent]:
-    with gzip.open(path, "rt", encoding="ascii") as stream:
-        return [parse_line(line.rstrip("\n")) for line in stream]
+    """Read a simulated file through the project's ingest parser in strict mode.
+
+    Strict mode raises on the first line that ingest would reject, so every
+    test that reads a file also checks that it ingests without a reject.
+    """
+    events = []
+    for block in iter_line_blocks(path):
+        parsed = parse_block(block, Path(path).name, "background", ParseOptions(strict=True))
+        assert parsed.rejects.num_rows == 0
+        for row in parsed.events.to_pylist():
+            objects = list(zip(row["obj_type"], row["obj_e_mev"], row["obj_pt_mev"], row["obj_eta"], row["obj_phi"]))
+            events.append(ParsedEvent(row["event_id"], row["process_id"], row["weight"], row["met_mev"], row["met_phi"], objects))
+    return events
 
 
 def _load_parameters(name: str, key: str) -> dict:
