@@ -1,4 +1,4 @@
-"""Outlier detectors fit on background events; a higher score means more anomalous."""
+"""Outlier detectors fit on background events, whose higher scores mean more anomalous events."""
 
 from collider_vae.detectors.autoencoder import AutoencoderDetector, AutoencoderParams
 from collider_vae.detectors.base import Detector

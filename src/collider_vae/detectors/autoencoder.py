@@ -26,11 +26,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AutoencoderParams(TrainingParams):
-    """Settings of :class:`AutoencoderDetector`; the optimiser fields come from ``TrainingParams``.
+    """Settings of :class:`AutoencoderDetector`, with the optimiser fields of ``TrainingParams``.
 
     Attributes:
-        hidden_sizes: Encoder layer widths; the decoder mirrors them.
-        bottleneck: Width of the code layer; must be below the number of features.
+        hidden_sizes: Encoder layer widths, mirrored by the decoder.
+        bottleneck: Width of the code layer, below the number of features.
     """
 
     hidden_sizes: tuple[int, ...] = (64, 32)
@@ -53,7 +53,7 @@ class _Autoencoder(nn.Module):
 
 
 class AutoencoderDetector:
-    """Dense autoencoder; the score is the mean squared reconstruction error in standardised units."""
+    """Dense autoencoder scored by the mean squared reconstruction error in standardised units."""
 
     name = "autoencoder"
 
@@ -84,7 +84,7 @@ class AutoencoderDetector:
         return self
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """Return the reconstruction error of each event; higher is more anomalous."""
+        """Return the reconstruction error of each event, higher for more anomalous events."""
         if self._model is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)

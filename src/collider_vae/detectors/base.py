@@ -48,8 +48,8 @@ def parse_params(params_type: type[ParamsT], params: ParamsT | Mapping[str, Any]
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValueError(
-            f"Unknown parameters {unknown} for {params_type.__name__}; "
-            f"valid keys are {sorted(known)}."
+            f"Unknown parameters {unknown} for {params_type.__name__}. "
+            f"Valid keys are {sorted(known)}."
         )
     converted = {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
     return params_type(**converted)
@@ -71,7 +71,7 @@ def check_events(x: np.ndarray, name: str, n_features: int | None = None) -> np.
         raise ValueError(f"{name}: the model was fit on {n_features} features but received {x.shape[1]}.")
     if not np.isfinite(x).all():
         bad = int((~np.isfinite(x)).any(axis=1).sum())
-        raise ValueError(f"{name}: {bad} events contain NaN or infinity; remove or impute them first.")
+        raise ValueError(f"{name}: {bad} events contain NaN or infinity. Remove or impute them first.")
     return x
 
 

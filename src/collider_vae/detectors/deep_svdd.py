@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DeepSVDDParams(TrainingParams):
-    """Settings of :class:`DeepSVDDDetector`; the optimiser fields come from ``TrainingParams``.
+    """Settings of :class:`DeepSVDDDetector`, with the optimiser fields of ``TrainingParams``.
 
     Attributes:
         hidden_sizes: Widths of the hidden layers.
@@ -64,7 +64,7 @@ class _DeepSVDD(nn.Module):
 
 
 class DeepSVDDDetector:
-    """Deep SVDD; the score is the squared distance to a centre fixed before training."""
+    """Deep SVDD scored by the squared distance to a centre fixed before training."""
 
     name = "deep_svdd"
 
@@ -101,8 +101,9 @@ class DeepSVDDDetector:
         model = self._model
         device = model.centre.device
         total = torch.zeros_like(model.centre, dtype=torch.float64)
-        for start in range(0, x_train.shape[0], self.params.score_batch_size):
-            batch = torch.as_tensor(x_train[start : start + self.params.score_batch_size], dtype=torch.float32, device=device)
+        batch_size = self.params.score_batch_size
+        for start in range(0, x_train.shape[0], batch_size):
+            batch = torch.as_tensor(x_train[start : start + batch_size], dtype=torch.float32, device=device)
             total += model.network(model.standardize(batch)).double().sum(dim=0)
         centre = (total / x_train.shape[0]).float()
         small = centre.abs() < self.params.min_centre
@@ -111,7 +112,7 @@ class DeepSVDDDetector:
         return centre
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """Return the squared distance of each event to the centre; higher is more anomalous."""
+        """Return the squared distance of each event to the centre, higher for more anomalous events."""
         if self._model is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)

@@ -29,7 +29,7 @@ _FLOW_TYPES = {"maf": zuko.flows.MAF, "nsf": zuko.flows.NSF}
 
 @dataclass(frozen=True)
 class FlowParams(TrainingParams):
-    """Settings of :class:`FlowDetector`; the optimiser fields come from ``TrainingParams``.
+    """Settings of :class:`FlowDetector`, with the optimiser fields of ``TrainingParams``.
 
     Attributes:
         flow_type: ``"maf"`` (affine masked autoregressive flow) or ``"nsf"``
@@ -59,14 +59,16 @@ class _Flow(nn.Module):
 
 
 class FlowDetector:
-    """Masked autoregressive or neural spline flow; the score is -log p(x) in input units."""
+    """Masked autoregressive or neural spline flow scored by -log p(x) in input units."""
 
     name = "flow"
 
     def __init__(self, params: FlowParams | Mapping[str, Any] | None = None, seed: int = 0) -> None:
         self.params = parse_params(FlowParams, params)
         if self.params.flow_type not in _FLOW_TYPES:
-            raise ValueError(f"{self.name}: flow_type must be one of {sorted(_FLOW_TYPES)}, got {self.params.flow_type!r}.")
+            raise ValueError(
+                f"{self.name}: flow_type must be one of {sorted(_FLOW_TYPES)}, got {self.params.flow_type!r}."
+            )
         self.seed = seed
         self.history: list[float] = []
         self._model: _Flow | None = None
@@ -89,7 +91,7 @@ class FlowDetector:
         return self
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """Return -log p(x) of each event; higher is more anomalous."""
+        """Return -log p(x) of each event, higher for more anomalous events."""
         if self._model is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)

@@ -22,11 +22,11 @@ class GaussianMixtureParams:
     """Settings of :class:`GaussianMixtureDetector`.
 
     Attributes:
-        n_components: Candidate numbers of components; the one with the lowest
+        n_components: Candidate numbers of components. The one with the lowest
             BIC on the training events is kept.
         covariance_type: ``"full"``, ``"tied"``, ``"diag"`` or ``"spherical"``.
         max_iter: Maximum EM iterations per fit.
-        n_init: EM restarts per candidate; the best likelihood is kept.
+        n_init: EM restarts per candidate, of which the best likelihood is kept.
         reg_covar: Value added to the covariance diagonals for stability.
         score_batch_size: Events per call to ``score_samples``.
     """
@@ -66,7 +66,7 @@ class GaussianMixtureDetector:
         return int(self._mixture.n_components)
 
     def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
-        """Fit one mixture per candidate size and keep the lowest BIC; ``x_val`` is not used."""
+        """Fit one mixture per candidate size and keep the lowest BIC. ``x_val`` is not used."""
         x_train = check_events(x_train, self.name)
         self._scaler = StandardScaler().fit(x_train)
         scaled = self._scaler.transform(x_train)
@@ -104,7 +104,7 @@ class GaussianMixtureDetector:
         return self
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """Return the negative log-likelihood of each event; higher is more anomalous."""
+        """Return the negative log-likelihood of each event, higher for more anomalous events."""
         if self._mixture is None or self._scaler is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, int(self._scaler.n_features_in_))

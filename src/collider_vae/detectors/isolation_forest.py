@@ -24,7 +24,7 @@ class IsolationForestParams:
         n_estimators: Number of trees.
         max_samples: Events drawn to build each tree, an int or ``"auto"``
             (min(256, n_events)).
-        n_jobs: Parallel jobs for fitting and scoring; ``None`` means one.
+        n_jobs: Parallel jobs for fitting and scoring, one if ``None``.
         score_batch_size: Events per call to ``score_samples``.
     """
 
@@ -46,7 +46,7 @@ class IsolationForestDetector:
         self._n_features: int | None = None
 
     def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
-        """Fit the forest on background events; ``x_val`` is not used."""
+        """Fit the forest on background events. ``x_val`` is not used."""
         x_train = check_events(x_train, self.name)
         start = time.perf_counter()
         self._forest = IsolationForest(
@@ -60,7 +60,7 @@ class IsolationForestDetector:
         return self
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """Return the anomaly score of each event; higher is more anomalous."""
+        """Return the anomaly score of each event, higher for more anomalous events."""
         if self._forest is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)

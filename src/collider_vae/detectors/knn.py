@@ -25,7 +25,7 @@ class KNNParams:
         n_neighbors: Number of nearest training events averaged.
         algorithm: ``NearestNeighbors`` search algorithm (``"auto"``,
             ``"ball_tree"``, ``"kd_tree"`` or ``"brute"``).
-        n_jobs: Parallel jobs for the search; ``None`` means one.
+        n_jobs: Parallel jobs for the search, one if ``None``.
         score_batch_size: Query events per search call.
     """
 
@@ -55,7 +55,7 @@ class KNNDetector:
         self._train: np.ndarray | None = None
 
     def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
-        """Index the standardised training events; ``x_val`` is not used."""
+        """Index the standardised training events. ``x_val`` is not used."""
         x_train = check_events(x_train, self.name)
         if x_train.shape[0] <= self.params.n_neighbors:
             raise ValueError(

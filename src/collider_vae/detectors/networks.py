@@ -15,7 +15,7 @@ def build_mlp(sizes: Sequence[int], bias: bool = True, negative_slope: float | N
     Args:
         sizes: Layer widths from input to output, at least two entries.
         bias: Whether the linear layers have bias terms.
-        negative_slope: Slope of a LeakyReLU activation; ``None`` selects ELU.
+        negative_slope: Slope of a LeakyReLU activation, or ``None`` for ELU.
 
     Returns:
         The network, with no activation after the last layer.

@@ -33,7 +33,7 @@ def build_detector(name: str, params: Mapping[str, Any] | None = None, seed: int
         ValueError: If the name is not registered or a parameter key is unknown.
     """
     if name not in DETECTORS:
-        raise ValueError(f"Unknown detector {name!r}; choose one of {sorted(DETECTORS)}.")
+        raise ValueError(f"Unknown detector {name!r}. Choose one of {sorted(DETECTORS)}.")
     return DETECTORS[name](params, seed=seed)
 
 
@@ -43,7 +43,7 @@ def build_enabled_detectors(config: Mapping[str, Mapping[str, Any] | None], seed
     Args:
         config: Maps a registry name to its parameters, for example
             ``{"knn": {"enabled": True, "n_neighbors": 10}, "flow": {"enabled": False}}``.
-            The ``enabled`` key defaults to true; the other keys are the
+            The ``enabled`` key defaults to true, and the other keys are the
             detector's parameters.
         seed: Seed passed to every detector.
 

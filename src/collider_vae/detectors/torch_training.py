@@ -29,7 +29,7 @@ class TrainingParams:
         learning_rate: Adam learning rate.
         weight_decay: Adam L2 weight decay.
         patience: Epochs without a lower validation loss before training
-            stops; only used when validation events are given.
+            stops, used only when validation events are given.
         score_batch_size: Events per forward pass when scoring.
     """
 
@@ -187,6 +187,6 @@ def predict_in_batches(
 def _check_finite(loss: torch.Tensor, name: str, epoch: int) -> None:
     if not torch.isfinite(loss):
         raise FloatingPointError(
-            f"{name}: the loss became {loss.item()} in epoch {epoch}; "
-            "lower the learning rate or check the inputs for extreme values."
+            f"{name}: the loss became {loss.item()} in epoch {epoch}. "
+            "Lower the learning rate or check the inputs for extreme values."
         )
