@@ -35,6 +35,10 @@ def aggregate_posterior_nll(
     sizes only. The squared Mahalanobis distance is expanded into matrix
     products, which needs float64 to keep the cancellation error small.
 
+    NOTE: a query that is itself in the buffer includes its own component,
+    which lowers its NLL against that of an unseen event. Score events that
+    are not in the buffer, or compare like with like.
+
     Args:
         mu_query: Latent means to evaluate, shape ``(n_query, latent_dim)``.
         mu_buffer: Posterior means of the buffer, shape ``(n_buffer, latent_dim)``.
