@@ -71,6 +71,10 @@ class KNNDetector:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """Return the mean distance of each event to its k nearest training events."""
+        # TODO: exact search costs O(n_train) per query. On 2 shared CPU cores,
+        # 1M queries against 50k events took about 17 min (see docs/benchmarks.md).
+        # Try algorithm="brute" with n_jobs, or an approximate index, before
+        # scoring full DarkMachines samples.
         scaler = self._require_fitted()
         x = check_events(x, self.name, int(scaler.n_features_in_))
         k = self.params.n_neighbors
