@@ -26,7 +26,21 @@ FAST_PARAMETERS = {
         "model": {"latent_dim": 3, "hidden_sizes": [32, 16], "residual": False},
         "optimisation": {"beta": 0.1, "learning_rate": 0.003, "batch_size": 64, "max_epochs": 3, "patience": 2, "seed": 1},
     },
-    "scoring": {"seed": 1, "isolation_forest": {"n_estimators": 20}, "gmm": {"n_components": 2}},
+    "scoring": {
+        "seed": 1,
+        "latent_likelihood": {"buffer_size": 100, "batch_size": 256},
+        "detectors": {
+            "isolation_forest": {"n_estimators": 20},
+            "gaussian_mixture": {"n_components": [1, 2]},
+            "autoencoder": {"hidden_sizes": [8], "bottleneck": 2, "epochs": 2},
+            "knn": {"n_neighbors": 3},
+            "flow": {"transforms": 1, "hidden_features": [8], "epochs": 2},
+            "deep_svdd": {"hidden_sizes": [8], "representation_dim": 4, "epochs": 2},
+        },
+        "combinations": {
+            "latent": {"scores": ["latent_isolation_forest", "latent_knn", "latent_flow"], "rules": ["and", "or", "product", "mean"]},
+        },
+    },
 }
 for _point, _beta in zip(SCAN_POINTS, (1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.9)):
     FAST_PARAMETERS[_point] = {"training": {"optimisation": {**FAST_PARAMETERS["training"]["optimisation"], "beta": _beta}}}
@@ -77,7 +91,7 @@ def test_anomaly_pipeline_writes_metrics_and_mlflow_run(project, tmp_path):
 
     metrics = json.loads(latest(project, "data/08_reporting/anomaly_metrics.json").read_text())
     scores = metrics["signals"]["zprime"]["scores"]
-    expected = {"vae_reconstruction", "vae_kl", "vae_radius", "latent_iforest", "latent_gmm", "input_iforest"}
+    expected = {"vae_reconstruction", "vae_kl", "vae_radius", "vae_latent_nll", "latent_flow", "input_deep_svdd", "combined_latent_and"}
     assert expected <= set(scores)
     table = pd.read_csv(latest(project, "data/08_reporting/anomaly_metrics.csv"))
     assert list(table.columns) == ["Signal", "Model", "Chan", "AUC", "1e-2", "1e-3", "1e-4"]
@@ -115,7 +129,7 @@ def test_anomaly_pipeline_on_real_files(project, real_data_dir):
     assert totals["kept"] + totals["rejected"] == totals["lines_read"]
     assert totals["rejected"] > 0
     metrics = json.loads(latest(project, "data/08_reporting/anomaly_metrics.json").read_text())
-    assert len(metrics["signals"]["x1n2_3lep_1"]["scores"]) == 6
+    assert len(metrics["signals"]["x1n2_3lep_1"]["scores"]) == 4 + 2 * 6 + 4
 
 
 def test_viz_build_succeeds(project):

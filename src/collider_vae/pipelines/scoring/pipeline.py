@@ -1,8 +1,14 @@
-"""Scoring pipeline."""
+"""Scoring pipeline: VAE scores, outlier models in two spaces, and their combinations."""
 
 from kedro.pipeline import Pipeline, node
 
-from collider_vae.pipelines.scoring.nodes import score_with_outlier_models, score_with_vae
+from collider_vae.pipelines.scoring.nodes import (
+    combine_scores,
+    score_input_space,
+    score_latent_likelihood,
+    score_latent_space,
+    score_with_vae,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -16,10 +22,28 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="score_with_vae",
             ),
             node(
-                score_with_outlier_models,
-                inputs=["vae_scores", "embeddings", "features", "params:preprocessing.n_slots", "params:scoring"],
+                score_latent_likelihood,
+                inputs=["embeddings", "params:scoring.latent_likelihood", "params:scoring.seed"],
+                outputs="latent_likelihood_scores",
+                name="score_latent_likelihood",
+            ),
+            node(
+                score_latent_space,
+                inputs=["embeddings", "params:scoring"],
+                outputs="latent_space_scores",
+                name="score_latent_space",
+            ),
+            node(
+                score_input_space,
+                inputs=["features", "params:preprocessing.n_slots", "params:scoring"],
+                outputs="input_space_scores",
+                name="score_input_space",
+            ),
+            node(
+                combine_scores,
+                inputs=["vae_scores", "latent_likelihood_scores", "latent_space_scores", "input_space_scores", "params:scoring.combinations"],
                 outputs="anomaly_scores",
-                name="score_with_outlier_models",
+                name="combine_scores",
             ),
         ]
     )
