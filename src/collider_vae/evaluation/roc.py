@@ -22,6 +22,7 @@ class WorkingPoint:
     background_efficiency: float
     signal_efficiency: float | None
     significance_improvement: float | None
+    threshold: float | None = None  # events with a score strictly above it pass
     note: str | None = None
 
 
@@ -51,8 +52,8 @@ def working_point(background: np.ndarray, signal: np.ndarray, eps_b: float) -> W
     if allowed < 1:
         needed = math.ceil(1 / eps_b)
         note = f"not reachable: {n_background} background test events, at least {needed} needed"
-        return WorkingPoint(eps_b, None, None, note)
+        return WorkingPoint(eps_b, None, None, None, note)
     # The threshold leaves `allowed` background events strictly above it, or fewer with ties.
     threshold = np.sort(background)[::-1][allowed]
     eps_s = float(np.mean(signal > threshold)) if len(signal) else 0.0
-    return WorkingPoint(eps_b, eps_s, eps_s / math.sqrt(eps_b))
+    return WorkingPoint(eps_b, eps_s, eps_s / math.sqrt(eps_b), float(threshold))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from collider_vae.pipelines.evaluation.nodes import (
     evaluate_scores,
@@ -11,7 +12,10 @@ from collider_vae.pipelines.evaluation.nodes import (
     plot_latent_projection,
     plot_roc_curves,
     plot_score_distributions,
+    summarise_improvements,
 )
+
+COUNTING = {"luminosity_ifb": 10.0, "weight_luminosity_ifb": 10.0}
 
 
 def scores_table(n_background: int = 2000, n_signal: int = 200) -> pd.DataFrame:
@@ -25,7 +29,7 @@ def scores_table(n_background: int = 2000, n_signal: int = 200) -> pd.DataFrame:
 
 
 def test_metrics_table_columns_and_unreachable_points():
-    results, table = evaluate_scores(scores_table(), [1e-2, 1e-3, 1e-4], "none")
+    results, table, _ = evaluate_scores(scores_table(), [1e-2, 1e-3, 1e-4], "none", COUNTING)
     assert list(table.columns) == ["Signal", "Model", "Chan", "AUC", "1e-2", "1e-3", "1e-4"]
     assert table.loc[0, "AUC"] > 0.95
     points = results["signals"]["sig"]["scores"]["score_a"]["working_points"]
@@ -36,9 +40,26 @@ def test_metrics_table_columns_and_unreachable_points():
 
 
 def test_mlflow_metric_names():
-    results, _ = evaluate_scores(scores_table(), [1e-2], "chan2a")
-    metrics = evaluation_metrics(results)
-    assert {"auc.sig.score_a", "eff_s_at_1e-2.sig.score_a", "max_si.sig.score_a"} <= set(metrics)
+    results, _, report = evaluate_scores(scores_table(), [1e-2], "chan2a", COUNTING)
+    metrics = evaluation_metrics(results, summarise_improvements(report))
+    assert {"auc.sig.score_a", "eff_s_at_1e-2.sig.score_a", "max_si.sig.score_a", "total_improvement.median.score_a"} <= set(metrics)
+
+
+def test_counting_experiment_uses_weights():
+    table = scores_table(n_background=1000, n_signal=100)
+    table["weight"] = np.where(table["sample"] == "background", 2.0, 0.5)
+    _, _, report = evaluate_scores(table, [1e-2], "none", {"luminosity_ifb": 20.0, "weight_luminosity_ifb": 10.0})
+    row = report.iloc[0]
+    # 10 of 1000 background test events pass, each weight 2, at twice the weights' luminosity.
+    assert row["expected_background"] == pytest.approx(10 * 2.0 * 2)
+    assert row["expected_signal"] == pytest.approx(row["eps_S"] * 100 * 0.5 * 2)
+    assert row["z_asimov"] > 0
+
+
+def test_total_improvement_is_best_si_per_signal():
+    _, _, report = evaluate_scores(scores_table(), [1e-2, 1e-3], "none", COUNTING)
+    summary = summarise_improvements(report)
+    assert summary.loc[0, "max"] == pytest.approx(report["SI"].max())
 
 
 def test_roc_plot_has_one_panel_per_signal():

@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-
-from collider_vae.datasets.raw_folder import BACKGROUND
 from sklearn.decomposition import PCA
 
+from collider_vae.counting import counting_experiment, summarize_total_improvement, total_improvement
+from collider_vae.datasets.raw_folder import BACKGROUND
 from collider_vae.evaluation.plots import latent_projection_figure, roc_figure, score_distributions_figure
-from collider_vae.evaluation.roc import auc, roc, working_point, working_point_label
-from collider_vae.pipelines.preprocessing.nodes import METADATA_COLUMNS
+from collider_vae.evaluation.roc import WorkingPoint, auc, roc, working_point, working_point_label
 from collider_vae.pipelines.embedding.nodes import latent_columns
+from collider_vae.pipelines.preprocessing.nodes import METADATA_COLUMNS
 from collider_vae.splitting import TEST, TRAIN
 
 logger = logging.getLogger(__name__)
@@ -34,47 +34,89 @@ def _samples(scores: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame
     return background, signals
 
 
-def evaluate_scores(
-    scores: pd.DataFrame, working_points: list[float], channel: str
-) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Compute AUC and signal efficiencies of every score on every signal.
+def _counting(point: WorkingPoint, background: pd.DataFrame, signal: pd.DataFrame, score: str, scale: float, luminosity: float) -> dict[str, float] | None:
+    if point.threshold is None:
+        return None
+    # counting_experiment passes scores >= threshold; the working point passes scores above it.
+    threshold = float(np.nextafter(point.threshold, np.inf))
+    result = counting_experiment(
+        background[score].to_numpy(), background["weight"].to_numpy() * scale,
+        signal[score].to_numpy(), signal["weight"].to_numpy(), threshold, luminosity,
+    )
+    return {"background": result.background, "signal": result.signal, "z_asimov": result.z_asimov, "z_poisson": result.z_poisson}
 
-    Background is the background test split. A working point that the
-    test split is too small to reach is reported as missing, with a note.
+
+def evaluate_scores(
+    scores: pd.DataFrame, working_points: list[float], channel: str, counting: dict[str, float]
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Compute AUC, working points and a counting experiment for every score on every signal.
+
+    Background is the background test split. A working point that the test
+    split is too small to reach is reported as missing, with a note. The
+    counting experiment scales the test split's weights up to the whole
+    background and multiplies all weights by ``luminosity_ifb /
+    weight_luminosity_ifb``.
 
     Args:
         scores: Scores of every event, higher meaning more anomalous.
         working_points: Background efficiencies, such as [1e-2, 1e-3, 1e-4].
-        channel: Channel name for the table.
+        channel: Channel name for the tables.
+        counting: ``luminosity_ifb`` and ``weight_luminosity_ifb``, the
+            luminosity that the event weights are normalised to.
 
     Returns:
-        The metrics as a nested dictionary, and the table with the columns
-        ``Signal,Model,Chan,AUC`` and one per working point.
+        The metrics as a nested dictionary; the challenge table with the
+        columns ``Signal,Model,Chan,AUC,1e-2,1e-3,1e-4``; and the full report,
+        one row per signal, score and working point.
     """
     background, signals = _samples(scores)
+    test_weight = background["weight"].sum()
+    scale = float(scores.loc[scores["sample"] == BACKGROUND, "weight"].sum() / test_weight) if test_weight > 0 else 1.0
+    luminosity = counting["luminosity_ifb"] / counting["weight_luminosity_ifb"]
     results: dict[str, Any] = {"channel": channel, "n_background_test": len(background), "signals": {}}
-    rows = []
+    challenge_rows, report_rows = [], []
     for signal, events in sorted(signals.items()):
         per_score = {}
         for score in score_names(scores):
             bkg, sig = background[score].to_numpy(), events[score].to_numpy()
             points = [working_point(bkg, sig, eps_b) for eps_b in working_points]
             area = auc(bkg, sig)
-            per_score[score] = {
-                "auc": area,
-                "working_points": [point.__dict__ for point in points],
-                "max_significance_improvement": max(
-                    (p.significance_improvement for p in points if p.significance_improvement is not None),
-                    default=None,
-                ),
-            }
+            entries = []
+            for point in points:
+                entry = {**point.__dict__, "counting": _counting(point, background, events, score, scale, luminosity)}
+                entries.append(entry)
+                report_rows.append(
+                    {"Signal": signal, "Model": score, "Chan": channel, "AUC": area, "eps_B": point.background_efficiency,
+                     "eps_S": point.signal_efficiency, "SI": point.significance_improvement,
+                     **{f"expected_{key}": (entry["counting"] or {}).get(key) for key in ("background", "signal")},
+                     **{key: (entry["counting"] or {}).get(key) for key in ("z_asimov", "z_poisson")}}
+                )
+            improvements = [p.significance_improvement for p in points if p.significance_improvement is not None]
+            per_score[score] = {"auc": area, "working_points": entries, "max_significance_improvement": max(improvements, default=None)}
             row = {"Signal": signal, "Model": score, "Chan": channel, "AUC": round(area, 4)}
-            row |= {working_point_label(p.background_efficiency): p.signal_efficiency for p in points}
-            rows.append(row)
-            logger.info("%s / %s: AUC %.3f", signal, score, area)
+            challenge_rows.append(row | {working_point_label(p.background_efficiency): p.signal_efficiency for p in points})
         results["signals"][signal] = {"n_events": len(events), "scores": per_score}
-    table = pd.DataFrame(rows, columns=["Signal", "Model", "Chan", "AUC", *[working_point_label(wp) for wp in working_points]])
-    return results, table
+    labels = [working_point_label(wp) for wp in working_points]
+    challenge = pd.DataFrame(challenge_rows, columns=["Signal", "Model", "Chan", "AUC", *labels])
+    report = pd.DataFrame(report_rows)
+    logger.info("Evaluated %d scores on %d signals against %d background test events", len(score_names(scores)), len(signals), len(background))
+    return results, challenge, report
+
+
+def summarise_improvements(report: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the total improvement of each score over signals: minimum, median and maximum.
+
+    The total improvement of a score on a signal is its maximum
+    significance improvement over working points and channels, as in the
+    DarkMachines unsupervised challenge. Scores without a reachable working
+    point are left out.
+    """
+    rows = report.rename(columns={"Signal": "signal", "Chan": "chan", "Model": "model"})[["signal", "chan", "model", "SI"]]
+    if rows["SI"].notna().sum() == 0:
+        logger.warning("No reachable working point: the total improvement is undefined")
+        return pd.DataFrame(columns=["model", "min", "median", "max"])
+    summary = summarize_total_improvement(total_improvement(rows))
+    return summary.sort_values("median", ascending=False).reset_index(drop=True)
 
 
 def plot_roc_curves(scores: pd.DataFrame, channel: str) -> Figure:
@@ -115,7 +157,7 @@ def plot_latent_projection(embeddings: pd.DataFrame, max_points_per_label: int, 
     return latent_projection_figure(pca.transform(mu[chosen]), labels[chosen], pca.explained_variance_ratio_)
 
 
-def evaluation_metrics(results: dict[str, Any]) -> dict[str, dict[str, float]]:
+def evaluation_metrics(results: dict[str, Any], improvements: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Flatten the results into MLflow metrics such as ``auc.<signal>.<score>``."""
     metrics = {}
     for signal, entry in results["signals"].items():
@@ -127,4 +169,6 @@ def evaluation_metrics(results: dict[str, Any]) -> dict[str, dict[str, float]]:
                     metrics[key] = {"value": point["signal_efficiency"], "step": 0}
             if values["max_significance_improvement"] is not None:
                 metrics[f"max_si.{signal}.{score}"] = {"value": values["max_significance_improvement"], "step": 0}
+    for row in improvements.to_dict("records"):
+        metrics[f"total_improvement.median.{row['model']}"] = {"value": float(row["median"]), "step": 0}
     return metrics

@@ -8,6 +8,7 @@ from collider_vae.pipelines.evaluation.nodes import (
     plot_latent_projection,
     plot_roc_curves,
     plot_score_distributions,
+    summarise_improvements,
 )
 
 
@@ -17,10 +18,11 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 evaluate_scores,
-                inputs=["anomaly_scores", "params:evaluation.working_points", "params:preprocessing.channel"],
-                outputs=["anomaly_metrics", "anomaly_metrics_table"],
+                inputs=["anomaly_scores", "params:evaluation.working_points", "params:preprocessing.channel", "params:evaluation.counting"],
+                outputs=["anomaly_metrics", "anomaly_metrics_table", "anomaly_report"],
                 name="evaluate_scores",
             ),
+            node(summarise_improvements, inputs="anomaly_report", outputs="total_improvement", name="summarise_improvements"),
             node(
                 plot_roc_curves,
                 inputs=["anomaly_scores", "params:preprocessing.channel"],
@@ -39,6 +41,11 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="latent_projection_plot",
                 name="plot_latent_projection",
             ),
-            node(evaluation_metrics, inputs="anomaly_metrics", outputs="evaluation_mlflow_metrics", name="log_evaluation_metrics"),
+            node(
+                evaluation_metrics,
+                inputs=["anomaly_metrics", "total_improvement"],
+                outputs="evaluation_mlflow_metrics",
+                name="log_evaluation_metrics",
+            ),
         ]
     )
