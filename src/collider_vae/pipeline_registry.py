@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from collider_vae.pipelines import embedding, evaluation, ingest, preprocessing, scoring, training
+from collider_vae.pipelines import embedding, evaluation, generate, ingest, preprocessing, scoring, training
 
 ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring", "evaluation")
 
@@ -13,6 +13,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
     The anomaly search is the sum of its stages and is also the default.
+    ``generate`` trains its own VAE and is not part of it.
 
     Returns:
         A mapping from pipeline names to ``Pipeline`` objects.
@@ -28,4 +29,5 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = {name: module.create_pipeline() for name, module in stages.items()}
     pipelines["anomaly"] = sum((pipelines[name] for name in ANOMALY_STAGES), Pipeline([]))
     pipelines["__default__"] = pipelines["anomaly"]
+    pipelines["generate"] = generate.create_pipeline()
     return pipelines
