@@ -17,7 +17,7 @@ class DarkMachinesCsvDataset(AbstractVersionedDataset[pa.Table, pa.Table]):
     """A table in the ingest layout, stored as a DarkMachines CSV file (gzipped if the path ends in ``.gz``).
 
     Loading parses the file with the ingest parser in strict mode, so an
-    invalid line raises ``MalformedLineError`` with its line number and field.
+    invalid line fails the load with its line number and field.
     """
 
     def __init__(

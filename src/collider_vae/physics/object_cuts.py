@@ -3,6 +3,10 @@
 Objects kept in the public files (arXiv:2105.14027, section 2): jets and
 b-jets with pT > 20 and |eta| < 2.8; electrons and muons with pT > 15 and
 |eta| < 2.7; photons with pT > 20 and |eta| < 2.37.
+
+NOTE: some public skims hold objects outside these cuts (the three-lepton
+skim has leptons and photons near 10 GeV and jets beyond |eta| = 2.8), so
+compare a generated sample's pass rate with that of its Monte Carlo sample.
 """
 
 from __future__ import annotations

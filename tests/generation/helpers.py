@@ -1,0 +1,38 @@
+"""Small models, scalers and buffers for the generation tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from collider_vae.features.layout import FeatureLayout
+from collider_vae.features.scaler import FeatureScaler
+from collider_vae.generation.buffer import DensityBuffer
+from collider_vae.models.vae import BetaVAE, VAEConfig
+
+LAYOUT = FeatureLayout(n_slots=3)
+# Realistic scales: log(1 + E / GeV) around 4.5, that is E of order 100 GeV.
+SCALER = FeatureScaler(
+    mean={"log_e": 4.5, "log_pt": 4.0, "eta": 0.0, "phi": 0.0, "log_met": 3.5, "met_phi": 0.0},
+    std={"log_e": 0.8, "log_pt": 0.7, "eta": 1.2, "phi": 1.8, "log_met": 0.9, "met_phi": 1.8},
+)
+
+
+def small_model(latent_dim: int = 4, seed: int = 0) -> BetaVAE:
+    import torch
+
+    torch.manual_seed(seed)
+    return BetaVAE(VAEConfig(LAYOUT.n_features, latent_dim, (16, 16), residual=True)).eval()
+
+
+def random_buffer(n: int, latent_dim: int = 4, seed: int = 0, processes: list[str] | None = None) -> DensityBuffer:
+    """A buffer whose process IDs default to ``p<row>``, so each generated event names its buffered event."""
+    rng = np.random.default_rng(seed)
+    process_id = np.array(processes if processes is not None else [f"p{i}" for i in range(n)])
+    observables = pd.DataFrame({"met_gev": rng.uniform(0, 600, n), "n_jets": rng.integers(0, 7, n)})
+    return DensityBuffer(
+        rng.normal(size=(n, latent_dim)).astype(np.float32),
+        rng.uniform(0.1, 0.5, size=(n, latent_dim)).astype(np.float32),
+        process_id,
+        observables,
+    )
