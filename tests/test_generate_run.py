@@ -32,7 +32,7 @@ SAMPLING = {
 
 
 def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path):  # noqa: F811
-    # Kedro replaces a top-level parameter key of base by that of local, so local holds all of it.
+    # Kedro replaces a top-level parameter key of base by that of local, so the local file repeats all of it.
     parameters = yaml.safe_load((project / "conf" / "base" / "parameters_generate.yml").read_text())
     for section, values in FAST_GENERATE["generate"].items():
         parameters["generate"][section] = values if isinstance(values, list) else {**parameters["generate"][section], **values}

@@ -1,4 +1,4 @@
-"""Tests of the figures of merit on cases whose answer is known."""
+"""Tests of the figures of merit on cases with known values."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ class DarkMachinesCsvDataset(AbstractVersionedDataset[pa.Table, pa.Table]):
         """Create the dataset.
 
         Args:
-            filepath: File that holds the versions.
+            filepath: File path; versions are folders named after it.
             sample: Sample name stored in the ``sample`` column on load.
             version: Load and save versions, as Kedro passes them.
             metadata: Free-form metadata, ignored by the dataset.
@@ -41,7 +41,7 @@ class DarkMachinesCsvDataset(AbstractVersionedDataset[pa.Table, pa.Table]):
         options = ParseOptions(strict=True)
         tables = [parse_block(block, path.name, self._sample, options).events for block in iter_line_blocks(path)]
         if not tables:
-            raise DatasetError(f"'{path}' holds no events")
+            raise DatasetError(f"No events in '{path}': the file is empty")
         return pa.concat_tables(tables)
 
     def save(self, data: pa.Table) -> None:

@@ -62,7 +62,7 @@ def decode_batch(
         process_id: Process label of each event.
         scaler: The scaler the model was trained with.
         layout: The feature layout of ``outputs``.
-        existence_threshold: Probability above which a slot holds an object.
+        existence_threshold: Probability above which a slot contains an object.
         first_event_id: Event ID of the first event; the others follow in order.
     """
     n_events = len(outputs)

@@ -121,6 +121,7 @@ def _generate(
             FeatureLayout(n_slots),
             existence_threshold=float(parameters["existence_threshold"]),
             batch_size=int(parameters["batch_size"]),
+            decode_dtype=str(parameters.get("decode_dtype", "float32")),
         )
     )
     seconds = time.perf_counter() - start
@@ -151,7 +152,7 @@ def generate_buffer_events(
         n_slots: Object slots of the feature layout.
         reference: Held-out events; their number is the default ``n_events``.
         parameters: ``n_events``, ``alpha``, ``gamma``, ``seed``, ``condition``,
-            ``mixture``, ``existence_threshold`` and ``batch_size``.
+            ``mixture``, ``existence_threshold``, ``batch_size`` and ``decode_dtype``.
 
     Returns:
         The events twice (for the Parquet and the CSV dataset) and generation statistics.
