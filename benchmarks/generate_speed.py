@@ -55,12 +55,16 @@ PARQUET_ARGS = {
 }
 
 
-def default_model() -> tuple[BetaVAE, int]:
-    """Return an untrained VAE with the pipeline's default architecture, and its slot count."""
+def default_model(hidden_sizes: list[int] | None = None) -> tuple[BetaVAE, int]:
+    """Return an untrained VAE with the pipeline's default architecture, and its slot count.
+
+    ``hidden_sizes`` replaces the default layer widths.
+    """
     parameters = yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_generate.yml").read_text())["generate"]
     layout = FeatureLayout(parameters["n_slots"])
     model_parameters = parameters["model"]
-    config = VAEConfig(layout.n_features, model_parameters["latent_dim"], tuple(model_parameters["hidden_sizes"]), model_parameters["residual"])
+    widths = tuple(hidden_sizes or model_parameters["hidden_sizes"])
+    config = VAEConfig(layout.n_features, model_parameters["latent_dim"], widths, model_parameters["residual"])
     torch.manual_seed(0)
     return BetaVAE(config).eval(), parameters["n_slots"]
 
@@ -132,17 +136,19 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=65_536, help="events decoded per batch")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"], help="decoder dtypes to measure")
+    parser.add_argument("--hidden-sizes", type=int, nargs="+", default=None, help="layer widths of the untrained model")
     parser.add_argument("--model", type=Path, default=None, help="a generator_vae.pt file; default: untrained, default architecture")
     parser.add_argument("--n-slots", type=int, default=None, help="object slots of --model (default: from the parameters)")
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if arguments.threads:
         torch.set_num_threads(arguments.threads)
-    model, n_slots = default_model()
+    model, n_slots = default_model(arguments.hidden_sizes)
     if arguments.model is not None:
         model = TorchModelDataset(str(arguments.model)).load()
         n_slots = arguments.n_slots or n_slots
     devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
+    logger.info("Decoder widths %s, latent size %d", list(model.config.hidden_sizes), model.config.latent_dim)
     logger.info("| device | dtype | events | total s | events/s | sample s | decode s | unscale s | write s (thread) | objects/event | MB |")
     logger.info("|---|---|---|---|---|---|---|---|---|---|---|")
     cases = [(device, getattr(torch, name)) for device in devices for name in arguments.dtypes]

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import NullFormatter  # noqa: E402
 
 from collider_vae.generation.quality.distances import histogram_edges  # noqa: E402
 
@@ -39,7 +40,7 @@ def histograms_figure(
     """
     n_rows = int(np.ceil(len(observables) / n_columns))
     figure = plt.figure(figsize=(3.2 * n_columns, 3.4 * n_rows))
-    grid = figure.add_gridspec(n_rows, n_columns, hspace=0.45, wspace=0.35)
+    grid = figure.add_gridspec(n_rows, n_columns, hspace=0.45, wspace=0.35, top=0.98, bottom=0.03, left=0.04, right=0.99)
     for index, name in enumerate(observables):
         cell = grid[index // n_columns, index % n_columns].subgridspec(2, 1, height_ratios=(3, 1), hspace=0.05)
         top, bottom = figure.add_subplot(cell[0]), figure.add_subplot(cell[1])
@@ -60,6 +61,7 @@ def histograms_figure(
         for axis in (top, bottom):
             if name in log_scale and edges[0] > 0:
                 axis.set_xscale("log")
+                axis.xaxis.set_minor_formatter(NullFormatter())
         top.set_xticklabels([])
         top.set_title(name, fontsize=9)
         bottom.set_ylabel("ratio", fontsize=7)

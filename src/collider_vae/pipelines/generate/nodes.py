@@ -112,6 +112,8 @@ def _generate(
     model: BetaVAE, sampler: LatentSampler, n_events: int, scaler: dict, n_slots: int, parameters: dict[str, Any]
 ) -> tuple[pa.Table, dict[str, float]]:
     start = time.perf_counter()
+    # TODO: stream the batches to the datasets, as benchmarks/generate_speed.py
+    # does, so that runs of many millions of events need not fit in memory.
     batches = list(
         generate_batches(
             model,

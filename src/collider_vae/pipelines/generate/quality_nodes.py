@@ -152,8 +152,10 @@ def measure_memorisation(
 ) -> dict[str, dict[str, float]]:
     """Compare each sampler's distances to the nearest training event with those of held-out events.
 
-    Distances are taken in the scaled feature space of the generator, on at
-    most ``parameters["memorisation_max_events"]`` events per sample.
+    Distances are taken in the scaled feature space of the generator. At most
+    ``parameters["memorisation_max_events"]`` generated and held-out events
+    are queried, against every training event, so a copied training event
+    always finds itself.
     """
     layout, feature_scaler = FeatureLayout(n_slots), FeatureScaler.from_dict(scaler)
     rng = np.random.default_rng(int(parameters["seed"]))
@@ -163,7 +165,8 @@ def measure_memorisation(
         return _scaled_features(_subsample(events, min(limit, events.num_rows), rng), feature_scaler, layout)
 
     train = split_events.filter(pa.array(split_events.column("split").to_numpy(zero_copy_only=False) == TRAIN))
-    training, held_out = features(train), features(reference)
+    training = _scaled_features(train, feature_scaler, layout)
+    held_out = features(reference)
     return {name: memorisation_report(features(events), held_out, training) for name, events in zip(SAMPLERS, (buffer_events, prior_events))}
 
 
