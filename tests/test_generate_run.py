@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pyarrow.compute as pc
 import yaml
 from kedro.framework.session import KedroSession
@@ -25,10 +26,7 @@ FAST_GENERATE = {
         "quality": {"n_bins": 10, "holes_bins": 400, "memorisation_max_events": 200, "seed": 2},
     }
 }
-SAMPLING = {
-    "generate.sampling.mixture": {"ttbar": 1.0, "zz": 3.0},
-    "generate.sampling.condition": ["n_objects >= 2"],
-}
+SAMPLING = {"generate": {"sampling": {"mixture": {"ttbar": 1.0, "zz": 3.0}, "condition": ["n_objects >= 3"]}}}
 
 
 def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path):  # noqa: F811
@@ -51,6 +49,10 @@ def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path
     generated = ChunkedParquetDataset(str(project / "data/07_model_output/generated_events"), version=Version(None, None)).load()
     labels = generated.column("process_id").to_numpy(zero_copy_only=False)
     assert set(labels) == {"ttbar", "zz"}
+    assert (labels == "zz").mean() > 0.6  # the mixture weights zz three times ttbar
+    buffer = pd.read_parquet(latest(project, "data/06_models/generator_buffer.parquet"))
+    assert report["generation"]["buffer_events_used"] == (buffer["n_objects"] >= 3).sum()
+    assert report["generation"]["buffer_events_used"] < len(buffer)
     assert report["generation"]["n_events"] == generated.num_rows
     csv_path = latest(project, "data/07_model_output/generated_events.csv.gz")
     assert DarkMachinesCsvDataset(str(csv_path)).load().num_rows == generated.num_rows
