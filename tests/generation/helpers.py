@@ -1,10 +1,12 @@
-"""Small models, scalers and buffers for the generation tests."""
+"""Small models, scalers, buffers and event tables for the generation tests."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.features.layout import FeatureLayout
 from collider_vae.features.scaler import FeatureScaler
 from collider_vae.generation.buffer import DensityBuffer
@@ -35,4 +37,31 @@ def random_buffer(n: int, latent_dim: int = 4, seed: int = 0, processes: list[st
         rng.uniform(0.1, 0.5, size=(n, latent_dim)).astype(np.float32),
         process_id,
         observables,
+    )
+
+
+def events(objects_per_event: list[list[tuple[str, float, float, float, float]]], met_mev: float = 50_000.0) -> pa.Table:
+    """Build a table from per-event lists of (code, E_gev, pt_gev, eta, phi)."""
+    flat = [obj for objects in objects_per_event for obj in objects]
+    n = len(objects_per_event)
+    return build_events_table(
+        "generated",
+        "test",
+        header={
+            "line_number": np.arange(1, n + 1),
+            "event_id": np.arange(n),
+            "process_id": pa.array(["ttbar"] * n),
+            "weight": np.ones(n),
+            "met_mev": np.full(n, met_mev),
+            "met_phi": np.zeros(n),
+            "energy_recomputed": np.zeros(n, dtype=bool),
+        },
+        n_objects=np.array([len(objects) for objects in objects_per_event]),
+        objects={
+            "obj_type": pa.array([obj[0] for obj in flat], pa.string()),
+            "obj_e_mev": np.array([obj[1] * 1000 for obj in flat]),
+            "obj_pt_mev": np.array([obj[2] * 1000 for obj in flat]),
+            "obj_eta": np.array([obj[3] for obj in flat]),
+            "obj_phi": np.array([obj[4] for obj in flat]),
+        },
     )

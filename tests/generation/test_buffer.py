@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import torch
 
@@ -11,7 +12,8 @@ from collider_vae.generation.buffer import BufferSampler, DensityBuffer, PriorSa
 from collider_vae.generation.conditions import condition_mask, parse_comparison
 from collider_vae.generation.decode import decode_batch
 from collider_vae.generation.generator import decode_latents, generate_batches
-from tests.generation.helpers import LAYOUT, SCALER, random_buffer, small_model
+from collider_vae.pipelines.generate.nodes import select_reference_events
+from tests.generation.helpers import LAYOUT, SCALER, events, random_buffer, small_model
 
 
 def test_zero_width_reproduces_decoded_mu():
@@ -117,3 +119,11 @@ def test_condition_rejects_bad_text(condition, message):
 def test_empty_buffer_rejected():
     with pytest.raises(ValueError, match="density buffer is empty"):
         BufferSampler(random_buffer(5).select(np.zeros(5, dtype=bool)), 1.0, 0.05, seed=0)
+
+
+def test_reference_rejects_unknown_mixture_process():
+    table = events([[("j", 120.0, 100.0, 0.3, 1.0)]] * 4)
+    table = table.append_column("split", pa.array(["test"] * 4))
+    parameters = {"condition": [], "mixture": {"ttbar": 1.0, "zz": 1.0}, "seed": 0}
+    with pytest.raises(ValueError, match="No held-out events of mixture processes \\['zz'\\]"):
+        select_reference_events(table, parameters)

@@ -3,42 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
-from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.generation.observables import event_observables, leading_jet_phis
 from collider_vae.generation.quality.distances import chi2_distance, compare_samples
 from collider_vae.generation.quality.holes import flat_holes_fraction, flat_sample_holes_fraction, holes_fraction
 from collider_vae.generation.quality.memorisation import memorisation_report
 from collider_vae.generation.quality.physicality import physical_flags, physicality_report
-
-
-def events(objects_per_event: list[list[tuple[str, float, float, float, float]]], met_mev: float = 50_000.0) -> pa.Table:
-    """Build a table from per-event lists of (code, E_gev, pt_gev, eta, phi)."""
-    flat = [obj for objects in objects_per_event for obj in objects]
-    n = len(objects_per_event)
-    return build_events_table(
-        "generated",
-        "test",
-        header={
-            "line_number": np.arange(1, n + 1),
-            "event_id": np.arange(n),
-            "process_id": pa.array(["ttbar"] * n),
-            "weight": np.ones(n),
-            "met_mev": np.full(n, met_mev),
-            "met_phi": np.zeros(n),
-            "energy_recomputed": np.zeros(n, dtype=bool),
-        },
-        n_objects=np.array([len(objects) for objects in objects_per_event]),
-        objects={
-            "obj_type": pa.array([obj[0] for obj in flat], pa.string()),
-            "obj_e_mev": np.array([obj[1] * 1000 for obj in flat]),
-            "obj_pt_mev": np.array([obj[2] * 1000 for obj in flat]),
-            "obj_eta": np.array([obj[3] for obj in flat]),
-            "obj_phi": np.array([obj[4] for obj in flat]),
-        },
-    )
+from tests.generation.helpers import events
 
 
 def test_identical_samples_have_zero_distance():

@@ -99,6 +99,12 @@ def _mixture_subsample(events: pa.Table, mixture: dict[str, float], seed: int) -
     process_ids = events.column("process_id").to_numpy(zero_copy_only=False)
     weights = {name: float(weight) / sum(mixture.values()) for name, weight in mixture.items() if weight > 0}
     available = {name: int((process_ids == name).sum()) for name in weights}
+    missing = sorted(name for name, count in available.items() if count == 0)
+    if missing:
+        raise ValueError(
+            f"No held-out events of mixture processes {missing}; each mixture process must be in "
+            "generate.processes and have events that pass the condition"
+        )
     total = min(available[name] / weight for name, weight in weights.items())
     rng = np.random.default_rng(seed)
     keep = []
