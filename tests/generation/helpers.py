@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import torch
 
 from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.features.layout import FeatureLayout
@@ -21,8 +22,6 @@ SCALER = FeatureScaler(
 
 
 def small_model(latent_dim: int = 4, seed: int = 0) -> BetaVAE:
-    import torch
-
     torch.manual_seed(seed)
     return BetaVAE(VAEConfig(LAYOUT.n_features, latent_dim, (16, 16), residual=True)).eval()
 
