@@ -1,8 +1,9 @@
-"""A whole generate run through KedroSession, in a copy of the project under tmp_path."""
+"""Whole generate runs through KedroSession, each in a copy of the project under tmp_path."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,6 @@ from tests.test_project_run import latest, project  # noqa: F401  (the fixture)
 
 FAST_GENERATE = {
     "generate": {
-        "processes": ["ttbar", "zz"],
         "model": {"latent_dim": 3, "hidden_sizes": [16, 16], "residual": True},
         "optimisation": {"beta": 1.0e-6, "learning_rate": 0.003, "batch_size": 64, "max_epochs": 3, "patience": 2, "seed": 1},
         "buffer": {"size": 1000, "seed": 1, "batch_size": 512},
@@ -29,12 +29,17 @@ FAST_GENERATE = {
 SAMPLING = {"generate": {"sampling": {"mixture": {"ttbar": 1.0, "zz": 3.0}, "condition": ["n_objects >= 3"]}}}
 
 
-def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path):  # noqa: F811
+def write_fast_parameters(project: Path, processes: list[str]) -> None:
     # Kedro replaces a top-level parameter key of base by that of local, so the local file repeats all of it.
     parameters = yaml.safe_load((project / "conf" / "base" / "parameters_generate.yml").read_text())
     for section, values in FAST_GENERATE["generate"].items():
         parameters["generate"][section] = values if isinstance(values, list) else {**parameters["generate"][section], **values}
+    parameters["generate"]["processes"] = processes
     (project / "conf" / "local" / "parameters_generate_fast.yml").write_text(yaml.safe_dump(parameters))
+
+
+def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path):  # noqa: F811
+    write_fast_parameters(project, ["ttbar", "zz"])
     raw = write_raw_folder(tmp_path / "raw", n_background=600, n_signal=20)
     with KedroSession.create(project_path=project, runtime_params={"raw_dir": str(raw), **SAMPLING}) as session:
         session.run(pipeline_names=["generate"])
@@ -66,3 +71,12 @@ def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path
     assert "generate.prior.holes_fraction" in run.data.metrics
     artifacts = {item.path for item in client.list_artifacts(run.info.run_id, "reporting")}
     assert {"reporting/generation_quality.json", "reporting/generation_histograms.png", "reporting/generation_holes.png"} <= artifacts
+
+
+def test_generate_pipeline_on_real_ttbar(project, real_data_dir):  # noqa: F811
+    write_fast_parameters(project, ["ttbar"])
+    with KedroSession.create(project_path=project, runtime_params={"raw_dir": str(real_data_dir)}) as session:
+        session.run(pipeline_names=["generate"])
+    report = json.loads(latest(project, "data/08_reporting/generation_quality.json").read_text())
+    assert report["csv_round_trip"]["events_read"] == report["generation"]["n_events"]
+    assert report["summary"]["monte_carlo"]["physical_fraction"] > 0
