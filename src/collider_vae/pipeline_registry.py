@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from collider_vae.pipelines import beta_scan, embedding, evaluation, ingest, preprocessing, scoring, simulate, training
+from collider_vae.pipelines import beta_scan, embedding, evaluation, generate, ingest, preprocessing, scoring, simulate, training
 
 ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring", "evaluation")
 
@@ -12,8 +12,9 @@ ANOMALY_STAGES = ("ingest", "preprocessing", "training", "embedding", "scoring",
 def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
-    The anomaly search is the sum of its stages and is also the default. The
-    beta scan runs from the raw folder too, with its own trainings.
+    The anomaly search is the sum of its stages and is also the default.
+    ``simulate``, ``generate`` and ``beta_scan`` are separate: the last two
+    run from the raw folder with trainings of their own.
 
     Returns:
         A mapping from pipeline names to ``Pipeline`` objects.
@@ -31,4 +32,5 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines["__default__"] = pipelines["anomaly"]
     pipelines["simulate"] = simulate.create_pipeline()
     pipelines["beta_scan"] = pipelines["ingest"] + pipelines["preprocessing"] + beta_scan.create_pipeline()
+    pipelines["generate"] = generate.create_pipeline()
     return pipelines

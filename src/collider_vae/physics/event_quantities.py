@@ -56,3 +56,34 @@ def n_jets(events: pa.Table, min_pt_gev: float = 0.0) -> np.ndarray:
 def n_leptons(events: pa.Table, min_pt_gev: float = 0.0) -> np.ndarray:
     """Count electrons and muons above ``min_pt_gev``."""
     return count_objects(events, LEPTON_TYPES, min_pt_gev)
+
+
+def n_bjets(events: pa.Table, min_pt_gev: float = 0.0) -> np.ndarray:
+    """Count b-jets above ``min_pt_gev``."""
+    return count_objects(events, frozenset({"b"}), min_pt_gev)
+
+
+def leading_dijet_mass_gev(events: pa.Table) -> np.ndarray:
+    """Return the invariant mass of the two leading-pT jets in GeV, NaN for events with fewer than two.
+
+    Jets and b-jets both count. A negative m^2 from rounding gives mass zero.
+    """
+    is_jet = type_mask(events, JET_TYPES)
+    parents = _parents(events)[is_jet]
+    pt = _flat(events, "obj_pt_mev")[is_jet]
+    order = np.lexsort((-pt, parents))
+    parents, pt = parents[order], pt[order]
+    eta = _flat(events, "obj_eta")[is_jet][order]
+    phi = _flat(events, "obj_phi")[is_jet][order]
+    energy = _flat(events, "obj_e_mev")[is_jet][order]
+    counts = np.bincount(parents, minlength=events.num_rows)
+    first = np.cumsum(counts) - counts
+    has_two = counts >= 2
+    lead, sub = first[has_two], first[has_two] + 1
+    px = pt[lead] * np.cos(phi[lead]) + pt[sub] * np.cos(phi[sub])
+    py = pt[lead] * np.sin(phi[lead]) + pt[sub] * np.sin(phi[sub])
+    pz = pt[lead] * np.sinh(eta[lead]) + pt[sub] * np.sinh(eta[sub])
+    e = energy[lead] + energy[sub]
+    mass = np.full(events.num_rows, np.nan)
+    mass[has_two] = np.sqrt(np.maximum(e**2 - px**2 - py**2 - pz**2, 0.0)) / MEV_PER_GEV
+    return mass

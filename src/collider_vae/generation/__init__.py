@@ -1,0 +1,1 @@
+"""Fast event generation with a trained beta-VAE and a density information buffer."""

@@ -1,0 +1,1 @@
+"""Figures of merit that compare generated events with Monte Carlo events."""
