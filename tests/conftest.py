@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import mlflow
 import pytest
 import torch
 from threadpoolctl import threadpool_limits
@@ -41,3 +42,21 @@ def real_data_dir() -> Path:
     if not (REAL_DATA_DIR / "background").is_dir():
         pytest.skip(f"real DarkMachines files not found in {REAL_DATA_DIR}; set COLLIDER_VAE_REAL_DATA")
     return REAL_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def isolated_mlflow_state():
+    """Restore the environment and MLflow's global state after every test.
+
+    kedro-mlflow sets the tracking URI and MLFLOW_EXPERIMENT_ID, and reopens its
+    run at every node, which can leave several entries on MLflow's run stack.
+    Without this reset, a later test would log to an earlier test's database.
+    """
+    saved_environment = dict(os.environ)
+    yield
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    os.environ.clear()
+    os.environ.update(saved_environment)
+    mlflow.tracking.fluent._active_experiment_id = None
+    mlflow.set_tracking_uri(None)

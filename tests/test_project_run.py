@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import mlflow
 import pandas as pd
 import pytest
 import yaml
@@ -48,7 +46,10 @@ for _point, _beta in zip(SCAN_POINTS, (1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.9)):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy of the project's configuration with MLflow tracking under tmp_path."""
+    """A copy of the project's configuration with MLflow tracking under tmp_path.
+
+    The autouse fixture ``isolated_mlflow_state`` resets MLflow after the test.
+    """
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
     shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
@@ -61,18 +62,8 @@ def project(tmp_path, monkeypatch):
     (local / "mlflow.yml").write_text(yaml.safe_dump({"server": mlflow_config["server"]}))
     (local / "parameters_fast.yml").write_text(yaml.safe_dump(FAST_PARAMETERS))
     monkeypatch.chdir(root)
-    saved_environment = dict(os.environ)
     bootstrap_project(root)
-    yield root
-    # kedro-mlflow reopens its run at every node, which can leave several entries on
-    # MLflow's run stack; MLflow also keeps the experiment in globals and in
-    # MLFLOW_EXPERIMENT_ID. Clear all of it so the next test uses its own database.
-    while mlflow.active_run() is not None:
-        mlflow.end_run()
-    os.environ.clear()
-    os.environ.update(saved_environment)
-    mlflow.tracking.fluent._active_experiment_id = None
-    mlflow.set_tracking_uri(None)
+    return root
 
 
 def run_anomaly(root: Path, raw_dir: Path, pipeline_name: str = "anomaly") -> None:
