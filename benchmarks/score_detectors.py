@@ -1,10 +1,12 @@
 """Time fitting and scoring of every outlier detector and record peak memory.
 
-Command used for docs/benchmarks.md (2 CPU cores, no GPU):
+Command for every detector (2 CPU cores, no GPU):
 
     .venv/bin/python benchmarks/score_detectors.py \
         --train-events 50000 --score-events 1000000 --dims 13 98 --epochs 5 \
         --output benchmarks/results/score_detectors.json
+
+docs/benchmarks.md gives the ``--detectors`` subsets behind its table.
 
 Each (detector, dimension) pair runs in a fresh process, so the peak resident
 memory (``ru_maxrss``) belongs to that pair alone. The peak includes the

@@ -7,6 +7,7 @@ per event, where a higher score means more anomalous.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any, Protocol, Self, TypeVar, runtime_checkable
@@ -76,17 +77,24 @@ def check_events(x: np.ndarray, name: str, n_features: int | None = None) -> np.
 
 
 def score_in_batches(
-    score_batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, batch_size: int
+    score_batch: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    batch_size: int,
+    name: str | None = None,
 ) -> np.ndarray:
     """Apply ``score_batch`` to consecutive row blocks of ``x`` and join the results.
 
     Only one block of intermediate results exists at a time, so memory grows
-    with ``batch_size`` and not with the number of events.
+    with ``batch_size`` and not with the number of events. When ``name`` is
+    given, the event count and duration are logged under it.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, got {batch_size}.")
+    start_time = time.perf_counter()
     scores = np.empty(x.shape[0], dtype=np.float64)
     for start in range(0, x.shape[0], batch_size):
         stop = min(start + batch_size, x.shape[0])
         scores[start:stop] = score_batch(x[start:stop])
+    if name is not None:
+        logger.info("%s: scored %d events in %.1f s", name, x.shape[0], time.perf_counter() - start_time)
     return scores

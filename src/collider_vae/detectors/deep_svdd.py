@@ -116,4 +116,4 @@ class DeepSVDDDetector:
         if self._model is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)
-        return predict_in_batches(self._model, self._model.squared_distance, x, self.params.score_batch_size)
+        return predict_in_batches(self._model, self._model.squared_distance, x, self.params.score_batch_size, self.name)

@@ -95,4 +95,5 @@ class FlowDetector:
         if self._model is None:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)
-        return predict_in_batches(self._model, self._model.negative_log_likelihood, x, self.params.score_batch_size)
+        model = self._model
+        return predict_in_batches(model, model.negative_log_likelihood, x, self.params.score_batch_size, self.name)

@@ -71,6 +71,10 @@ class GaussianMixtureDetector:
         self._scaler = StandardScaler().fit(x_train)
         scaled = self._scaler.transform(x_train)
 
+        # TODO: with full covariances the search over (1, 2, 4, 8, 16) took 28 min
+        # on 50k events of 98 features (2 shared CPU cores, docs/benchmarks.md),
+        # against 22 s for 13 features. For input-space features, fit on a
+        # subsample or use covariance_type="diag" until this is measured further.
         best: GaussianMixture | None = None
         self.bic = {}
         for n_components in self.params.n_components:
@@ -110,5 +114,5 @@ class GaussianMixtureDetector:
         x = check_events(x, self.name, int(self._scaler.n_features_in_))
         scaler, mixture = self._scaler, self._mixture
         return score_in_batches(
-            lambda batch: -mixture.score_samples(scaler.transform(batch)), x, self.params.score_batch_size
+            lambda batch: -mixture.score_samples(scaler.transform(batch)), x, self.params.score_batch_size, self.name
         )

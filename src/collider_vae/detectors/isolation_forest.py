@@ -65,4 +65,4 @@ class IsolationForestDetector:
             raise RuntimeError(f"{self.name}: call fit before score.")
         x = check_events(x, self.name, self._n_features)
         forest = self._forest
-        return score_in_batches(lambda batch: -forest.score_samples(batch), x, self.params.score_batch_size)
+        return score_in_batches(lambda batch: -forest.score_samples(batch), x, self.params.score_batch_size, self.name)

@@ -23,14 +23,16 @@ class KNNParams:
 
     Attributes:
         n_neighbors: Number of nearest training events averaged.
-        algorithm: ``NearestNeighbors`` search algorithm (``"auto"``,
-            ``"ball_tree"``, ``"kd_tree"`` or ``"brute"``).
+        algorithm: ``NearestNeighbors`` search algorithm (``"brute"``,
+            ``"auto"``, ``"ball_tree"`` or ``"kd_tree"``). Brute force scored
+            13-dimensional events about 5 times faster than ``"kd_tree"``
+            (the ``"auto"`` choice there) in ``benchmarks/score_detectors.py``.
         n_jobs: Parallel jobs for the search, one if ``None``.
         score_batch_size: Query events per search call.
     """
 
     n_neighbors: int = 5
-    algorithm: str = "auto"
+    algorithm: str = "brute"
     n_jobs: int | None = None
     score_batch_size: int = 16_384
 
@@ -71,10 +73,10 @@ class KNNDetector:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """Return the mean distance of each event to its k nearest training events."""
-        # TODO: exact search costs O(n_train) per query. On 2 shared CPU cores,
-        # 1M queries against 50k events took about 17 min (see docs/benchmarks.md).
-        # Try algorithm="brute" with n_jobs, or an approximate index, before
-        # scoring full DarkMachines samples.
+        # TODO: exact search costs O(n_train) per query, about 10 min for 1M
+        # queries against 50k events in 98 dimensions on 2 shared CPU cores
+        # (docs/benchmarks.md). Full samples may need n_jobs, a subsampled
+        # index or an approximate search.
         scaler = self._require_fitted()
         x = check_events(x, self.name, int(scaler.n_features_in_))
         k = self.params.n_neighbors
@@ -82,6 +84,7 @@ class KNNDetector:
             lambda batch: self._mean_distance(scaler.transform(batch), k, skip_first=False),
             x,
             self.params.score_batch_size,
+            self.name,
         )
 
     def score_training(self) -> np.ndarray:
@@ -96,7 +99,10 @@ class KNNDetector:
         train = self._train
         k = self.params.n_neighbors
         return score_in_batches(
-            lambda batch: self._mean_distance(batch, k + 1, skip_first=True), train, self.params.score_batch_size
+            lambda batch: self._mean_distance(batch, k + 1, skip_first=True),
+            train,
+            self.params.score_batch_size,
+            self.name,
         )
 
     def _mean_distance(self, scaled: np.ndarray, n_neighbors: int, skip_first: bool) -> np.ndarray:

@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from collider_vae.detectors.base import score_in_batches
+
 logger = logging.getLogger(__name__)
 
 # Standard deviations below this are treated as 1, so a constant feature
@@ -172,16 +174,20 @@ def predict_in_batches(
     per_event: Callable[[torch.Tensor], torch.Tensor],
     x: np.ndarray,
     batch_size: int,
+    name: str | None = None,
 ) -> np.ndarray:
-    """Evaluate a per-event quantity on row blocks of ``x`` and return it as float64."""
+    """Evaluate a per-event quantity on row blocks of ``x`` and return it as float64.
+
+    When ``name`` is given, the event count and duration are logged under it.
+    """
     device = next(model.parameters()).device
     model.eval()
-    out = np.empty(x.shape[0], dtype=np.float64)
-    for start in range(0, x.shape[0], batch_size):
-        stop = min(start + batch_size, x.shape[0])
-        batch = torch.as_tensor(x[start:stop], dtype=torch.float32, device=device)
-        out[start:stop] = per_event(batch).double().cpu().numpy()
-    return out
+
+    def evaluate(block: np.ndarray) -> np.ndarray:
+        batch = torch.as_tensor(block, dtype=torch.float32, device=device)
+        return per_event(batch).double().cpu().numpy()
+
+    return score_in_batches(evaluate, x, batch_size, name)
 
 
 def _check_finite(loss: torch.Tensor, name: str, epoch: int) -> None:
