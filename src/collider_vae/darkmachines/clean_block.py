@@ -2,10 +2,10 @@
 
 Rewriting the block so that the header of each line and each of its objects
 become rows of five comma-separated values lets Arrow's CSV reader, written
-in C++, split and convert the whole block at once. Any surprise (a row of
-the wrong width, a value that is not a number, an unknown code, a negative
-pT) makes this path give up, and the general parser, which finds and
-explains every bad line, handles the block instead.
+in C++, split and convert the whole block at once. This path gives up on
+any surprise, such as a row of the wrong width, a value that is not a
+number, an unknown code or a negative pT. The general parser then handles
+the block, finding and explaining every bad line.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The vectorised parser in :mod:`collider_vae.darkmachines.parser` decides
 which lines are valid. This module runs only on the lines it rejects and
-says exactly which field failed and why. Both apply the same rules.
+reports which field failed and why. Both apply the same rules.
 """
 
 from __future__ import annotations

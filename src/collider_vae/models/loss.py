@@ -1,9 +1,9 @@
 """Beta-VAE loss on the slot feature layout.
 
-Reconstruction per event is the sum of: the binary cross-entropy of every
-slot's existence flag; for existing slots only, the squared error of the
-kinematics and the cross-entropy of the object type; and the squared error
-of the MET features. Empty slots contribute their existence term alone.
+Reconstruction per event is a sum of four terms. Every slot adds the binary
+cross-entropy of its existence flag. Existing slots also add the squared
+error of their kinematics and the cross-entropy of their object type. The
+MET features add their squared error. Empty slots add the existence term alone.
 """
 
 from __future__ import annotations

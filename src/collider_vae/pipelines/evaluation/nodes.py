@@ -142,8 +142,8 @@ def plot_score_distributions(scores: pd.DataFrame) -> Figure:
 def plot_latent_projection(embeddings: pd.DataFrame, max_points_per_label: int, seed: int) -> Figure:
     """Project the latent means on their first two principal components, coloured by process.
 
-    The projection is fit on background training events; each process and
-    signal is subsampled to at most ``max_points_per_label`` points so that
+    The projection is fit on background training events. Each process and
+    signal is subsampled to at most ``max_points_per_label`` points, so that
     large samples do not hide small ones.
     """
     mu = latent_columns(embeddings)
