@@ -95,6 +95,7 @@ def test_anomaly_pipeline_writes_metrics_and_mlflow_run(project, tmp_path):
     assert "auc.zprime.vae_radius" in run.data.metrics
     assert len(client.get_metric_history(run.info.run_id, "training.train_loss")) == 3
     assert "training.optimisation.beta" in run.data.params
+    assert run.data.tags["raw_dir"] == str(raw)
     artifacts = [item.path for item in client.list_artifacts(run.info.run_id, "reporting")]
     assert "reporting/roc_curves.png" in artifacts
 

@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 
 class MlflowArtifactHook:
-    """Log the file of every dataset whose metadata sets ``mlflow_artifact: true``.
+    """Log the file of every dataset whose metadata sets ``mlflow_artifact: true``,
+    and tag each run with its raw folder.
 
     kedro-mlflow's ``MlflowArtifactDataset`` gives its wrapped dataset a save
     version of its own, which Kedro 1.7 rejects for versioned datasets. This
@@ -27,6 +28,13 @@ class MlflowArtifactHook:
     def after_catalog_created(self, catalog: Any) -> None:
         """Keep the catalog, to look up datasets after they are saved."""
         self._catalog = catalog
+
+    @hook_impl
+    def before_node_run(self, node: Any, inputs: dict[str, Any]) -> None:
+        """Tag the MLflow run with the raw folder, so runs on different data can be told apart."""
+        raw_folder = inputs.get("raw_files")
+        if raw_folder is not None and mlflow.active_run() is not None:
+            mlflow.set_tag("raw_dir", str(raw_folder.path))
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:

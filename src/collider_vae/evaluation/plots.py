@@ -21,20 +21,27 @@ def roc_figure(curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], chan
     n = max(len(signals), 1)
     figure, axes = plt.subplots(1, n, figsize=(6 * n, 5), squeeze=False)
     for axis, signal in zip(axes[0], signals):
-        for score, (eps_b, eps_s) in sorted(curves[signal].items()):
+        for index, (score, (eps_b, eps_s)) in enumerate(sorted(curves[signal].items())):
             keep = eps_b > 0
-            axis.plot(eps_s[keep], 1.0 / eps_b[keep], label=score, linewidth=1.2)
+            colour, style = _style(index)
+            axis.plot(eps_s[keep], 1.0 / eps_b[keep], label=score, linewidth=1.2, color=colour, linestyle=style)
         grid = np.linspace(1e-3, 1, 200)
         axis.plot(grid, 1.0 / grid, "k--", linewidth=0.8, label="random")
         axis.set_yscale("log")
         axis.set_xlabel(r"signal efficiency $\epsilon_S$")
         axis.set_ylabel(r"background rejection $1/\epsilon_B$")
-        axis.set_title(f"{signal} ({channel})")
+        axis.set_title(f"{signal}, channel: {channel}")
         axis.set_xlim(0, 1)
         axis.grid(alpha=0.3, which="both")
-        axis.legend(fontsize=8)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     figure.tight_layout()
     return figure
+
+
+def _style(index: int) -> tuple[tuple[float, ...], str]:
+    """Return a colour of the 20-colour map and a line style, distinct for the first 60 indices."""
+    return plt.get_cmap("tab20")(index % 20), ("-", "--", ":")[(index // 20) % 3]
 
 
 def score_distributions_figure(
@@ -53,7 +60,8 @@ def score_distributions_figure(
     for axis, name in zip(axes.ravel(), names):
         values = [background[name]] + [scores[name] for scores in signals.values()]
         finite = np.concatenate([v[np.isfinite(v)] for v in values])
-        low, high = np.percentile(finite, [0.5, 99.5]) if len(finite) else (0.0, 1.0)
+        # Percentiles rather than the full range, because a few extreme scores would squeeze the bulk into one bin.
+        low, high = np.percentile(finite, [1, 99]) if len(finite) else (0.0, 1.0)
         bins = np.linspace(low, high if high > low else low + 1.0, 50)
         axis.hist(np.clip(background[name], bins[0], bins[-1]), bins=bins, density=True, histtype="stepfilled", alpha=0.4, color="grey", label="background (test)")
         for signal, scores in sorted(signals.items()):
@@ -77,9 +85,11 @@ def latent_projection_figure(projection: np.ndarray, labels: np.ndarray, explain
         explained: Explained variance ratio of the two components.
     """
     figure, axis = plt.subplots(figsize=(7, 6))
-    for label in sorted(set(labels)):
+    for index, label in enumerate(sorted(set(labels))):
         mask = labels == label
-        axis.scatter(projection[mask, 0], projection[mask, 1], s=4, alpha=0.5, label=f"{label} ({mask.sum()})")
+        colour = plt.get_cmap("tab20")(index % 20)
+        marker = ("o", "^", "s")[(index // 20) % 3]
+        axis.scatter(projection[mask, 0], projection[mask, 1], s=4, alpha=0.5, color=colour, marker=marker, label=f"{label} ({mask.sum()})")
     axis.set_xlabel(f"PC 1 ({100 * explained[0]:.0f}% of variance)")
     axis.set_ylabel(f"PC 2 ({100 * explained[1]:.0f}% of variance)")
     axis.set_title("Latent means (mu), PCA projection")

@@ -87,8 +87,8 @@ def train_vae(
     model = BetaVAE(model_config).to(device)
     loss = SlotLoss(layout, device)
     optimiser = torch.optim.Adam(model.parameters(), lr=training.learning_rate)
-    train = torch.as_tensor(x_train, dtype=torch.float32, device=device)
-    val = torch.as_tensor(x_val, dtype=torch.float32, device=device)
+    train = torch.tensor(x_train, dtype=torch.float32, device=device)
+    val = torch.tensor(x_val, dtype=torch.float32, device=device)
     shuffler = torch.Generator().manual_seed(training.seed)
     history: dict[str, list[float]] = {"train_loss": [], "val_loss": []}
     best_loss, best_state, stale = float("inf"), copy.deepcopy(model.state_dict()), 0

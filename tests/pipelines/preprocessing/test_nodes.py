@@ -67,3 +67,9 @@ def test_features_reject_non_finite_values(events):
 def test_channel_selection_keeps_subset(events):
     assert select_channel(events, "none").num_rows == events.num_rows
     assert select_channel(events, "chan3").num_rows < events.num_rows
+
+
+def test_split_rejects_too_few_background_events(events):
+    few = events.slice(0, 10)
+    with pytest.raises(ValueError, match="Too few background events to train on"):
+        split_events(few, SPLIT)

@@ -93,7 +93,7 @@ def evaluate_scores(
                 )
             improvements = [p.significance_improvement for p in points if p.significance_improvement is not None]
             per_score[score] = {"auc": area, "working_points": entries, "max_significance_improvement": max(improvements, default=None)}
-            row = {"Signal": signal, "Model": score, "Chan": channel, "AUC": round(area, 4)}
+            row = {"Signal": signal, "Model": score, "Chan": channel, "AUC": area}
             challenge_rows.append(row | {working_point_label(p.background_efficiency): p.signal_efficiency for p in points})
         results["signals"][signal] = {"n_events": len(events), "scores": per_score}
     labels = [working_point_label(wp) for wp in working_points]

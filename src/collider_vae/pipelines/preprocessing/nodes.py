@@ -15,9 +15,13 @@ from collider_vae.features.layout import FeatureLayout
 from collider_vae.features.scaler import FeatureScaler
 from collider_vae.features.slots import order_into_slots
 from collider_vae.physics.channels import channel_mask
-from collider_vae.splitting import SIGNAL, TRAIN, assign_split
+from collider_vae.splitting import SIGNAL, TRAIN, VALIDATION, assign_split
 
 logger = logging.getLogger(__name__)
+
+# Fewer events cannot fit the outlier models (a Gaussian mixture needs at least
+# as many events as components) or give a meaningful early stop.
+MIN_EVENTS_PER_SPLIT = 20
 
 METADATA_COLUMNS = ["sample", "split", "process_id", "event_id", "weight", "source_file", "line_number"]
 
@@ -51,8 +55,13 @@ def split_events(events: pa.Table, split: dict[str, Any]) -> pa.Table:
     )
     counts = pd.Series(labels).value_counts().to_dict()
     logger.info("Event splits: %s", counts)
-    if counts.get(TRAIN, 0) == 0:
-        raise ValueError("No background events in the training split; check the channel and split fractions")
+    too_few = {name: counts.get(name, 0) for name in (TRAIN, VALIDATION) if counts.get(name, 0) < MIN_EVENTS_PER_SPLIT}
+    if too_few:
+        raise ValueError(
+            f"Too few background events to train on: {too_few} after the channel selection, at least "
+            f"{MIN_EVENTS_PER_SPLIT} needed in each of train and validation. Add background files or "
+            "loosen the channel selection."
+        )
     return events.append_column("split", pa.array(labels.astype(str)))
 
 
