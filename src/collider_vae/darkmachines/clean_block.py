@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 
 from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.darkmachines.lines import NEWLINE, LineBlock
-from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES, TYPE_INDEX
+from collider_vae.darkmachines.codes import canonical_codes, known_code_index
 
 _SEMICOLON, _COMMA, _CR = ord(";"), ord(","), ord("\r")
 _COLUMNS = ["id_or_code", "process_or_e", "x2", "x3", "x4"]
@@ -28,9 +28,6 @@ _CONVERT = pacsv.ConvertOptions(
     null_values=[],
     strings_can_be_null=False,
 )
-_CODES = pa.array(list(OBJECT_TYPES) + list(LEGACY_CODES), pa.string())
-_CANONICAL_INDEX = np.array(list(range(len(OBJECT_TYPES))) + [TYPE_INDEX[code] for code in LEGACY_CODES.values()])
-_CANONICAL_CODES = pa.array(OBJECT_TYPES, pa.string())
 
 
 def _rows(block: LineBlock) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -94,10 +91,10 @@ def parse_clean_block(block: LineBlock, source_file: str, sample: str) -> tuple[
     except pa.ArrowInvalid:
         return None
     process_id = table.column("process_or_e").take(headers).combine_chunks()
-    code_index = pc.index_in(table.column("id_or_code").take(objects), value_set=_CODES).to_numpy(zero_copy_only=False)
+    code_index = known_code_index(table.column("id_or_code").take(objects).combine_chunks())
     met, pt = numbers["x3"][~is_object], numbers["x2"][is_object]
     if (
-        np.isnan(code_index).any()
+        (code_index < 0).any()
         or not np.isfinite(energy).all()
         or (energy < 0).any()
         or (pt < 0).any()
@@ -120,7 +117,7 @@ def parse_clean_block(block: LineBlock, source_file: str, sample: str) -> tuple[
         },
         n_objects=n_objects,
         objects={
-            "obj_type": _CANONICAL_CODES.take(pa.array(_CANONICAL_INDEX[code_index.astype(np.int64)])),
+            "obj_type": canonical_codes(code_index),
             "obj_e_mev": energy,
             "obj_pt_mev": pt,
             "obj_eta": numbers["x3"][is_object],

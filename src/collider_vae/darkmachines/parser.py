@@ -24,19 +24,14 @@ from collider_vae.darkmachines.diagnose import (
 )
 from collider_vae.darkmachines.lines import LineBlock
 from collider_vae.darkmachines.clean_block import parse_clean_block
+from collider_vae.darkmachines.codes import canonical_codes, known_code_index
 from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.darkmachines.schema import REJECTS_SCHEMA
 from collider_vae.darkmachines.tokens import N_HEADER_FIELDS, N_OBJECT_FIELDS, Tokens, tokenize
-from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES, TYPE_INDEX
 from collider_vae.physics.units import massless_energy
 
 logger = logging.getLogger(__name__)
 
-_CODES = pa.array(list(OBJECT_TYPES) + list(LEGACY_CODES), pa.large_string())
-_CANONICAL_INDEX = np.array(
-    list(range(len(OBJECT_TYPES))) + [TYPE_INDEX[code] for code in LEGACY_CODES.values()]
-)
-_CANONICAL_CODES = pa.array(OBJECT_TYPES, pa.string())
 _ENERGY_TOKEN = ord("E")
 
 
@@ -118,7 +113,7 @@ def _parse_objects(tokens: Tokens, block: LineBlock, options: ParseOptions) -> d
     def column(offset: int) -> pa.Array:
         return tokens.take(first + offset)
 
-    code_index = _to_numpy(pc.index_in(column(0), value_set=_CODES).fill_null(-1))
+    code_index = known_code_index(column(0))
     ok = code_index >= 0
     energy_field = first + 1
     energy_missing = (tokens.field_lengths[energy_field] == 1) & (
@@ -136,13 +131,12 @@ def _parse_objects(tokens: Tokens, block: LineBlock, options: ParseOptions) -> d
         energy = np.where(energy_missing, massless_energy(values["pt"], values["eta"]), energy)
     else:
         ok &= ~energy_missing
-    canonical = _CANONICAL_INDEX[np.where(ok, code_index, 0)]
     return {
         "line": object_line,
         "ok": ok,
         "energy_missing": energy_missing,
         "n_objects": n_objects,
-        "obj_type": _CANONICAL_CODES.take(pa.array(canonical)),
+        "obj_type": canonical_codes(np.where(ok, code_index, 0)),
         "obj_e_mev": energy,
         "obj_pt_mev": values["pt"],
         "obj_eta": values["eta"],
