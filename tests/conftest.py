@@ -1,9 +1,9 @@
 """Shared test settings and fixtures: thread limits and the location of real data.
 
 The tests run with one compute thread per numerical library. The test data are
-small, so extra threads gain little, and on a 2-core machine shared with other
-jobs OpenMP threads that spin while waiting for a core made the suite about ten
-times slower (145 s against 12 s, measured once).
+small, so extra threads gain little. On a 2-core machine shared with other jobs,
+OpenMP threads that spin while waiting for a core made the suite about ten times
+slower (145 s against 12 s, measured once).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ class MlflowArtifactHook:
 
     @hook_impl
     def before_node_run(self, node: Any, inputs: dict[str, Any]) -> None:
-        """Tag the MLflow run with the raw folder, so runs on different data can be told apart."""
+        """Tag the MLflow run with the raw folder, so that runs on different data can be distinguished."""
         raw_folder = inputs.get("raw_files")
         if raw_folder is not None and mlflow.active_run() is not None:
             mlflow.set_tag("raw_dir", str(raw_folder.path))

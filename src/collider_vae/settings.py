@@ -23,7 +23,7 @@ https://docs.kedro.org/en/stable/configure/configuration_basics/#configuration""
 #     "path": "./sessions"
 # }
 
-# Directory that holds configuration.
+# Directory that contains the configuration.
 # CONF_SOURCE = "conf"
 
 # Class that manages how configuration is loaded.

@@ -54,8 +54,8 @@ def _rows(block: LineBlock) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
 def parse_clean_block(block: LineBlock, source_file: str, sample: str) -> tuple[pa.Table, int] | None:
     """Parse a block whose lines are all valid, or return ``None`` to use the general parser.
 
-    TODO: this path runs at about 75 MB/s per core with the Parquet write, short
-    of the 100 MB/s target; the CSV reader call takes most of the time.
+    TODO: ingest through this path runs at about 75 MB/s per core, Parquet write
+    included, short of the 100 MB/s target. The CSV reader call takes most of the time.
 
     Lines with a literal ``E`` energy also return ``None``, because the
     general parser applies the option that decides their fate.

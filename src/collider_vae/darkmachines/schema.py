@@ -34,7 +34,7 @@ REJECTS_SCHEMA = pa.schema(
         ("line_number", pa.int64()),
         ("field", pa.string()),
         ("reason", pa.string()),
-        ("line", pa.string()),  # the raw line, so nothing is lost
+        ("line", pa.string()),  # the raw line, so that a rejected event can be recovered
     ]
 )
 

@@ -1,6 +1,6 @@
 """Read-only dataset listing the DarkMachines files of a raw folder.
 
-The folder holds ``background/`` with Standard Model files and ``signal/``
+The folder contains ``background/`` with Standard Model files and ``signal/``
 with one file per signal, each ``.csv`` or ``.csv.gz``. Loading lists the
 files; the ingest node streams their lines.
 """

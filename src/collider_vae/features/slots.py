@@ -44,11 +44,11 @@ def order_into_slots(events: pa.Table, n_slots: int) -> Slots:
     order = np.lexsort((-pt, parents))
     rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
     keep = rank < n_slots
-    rows, columns, taken = parents[keep], rank[keep], order[keep]
+    rows, columns, source = parents[keep], rank[keep], order[keep]
 
     def fill(values: np.ndarray, empty: float, dtype: type) -> np.ndarray:
         out = np.full((n_events, n_slots), empty, dtype=dtype)
-        out[rows, columns] = values[taken]
+        out[rows, columns] = values[source]
         return out
 
     codes = pc.list_flatten(events.column("obj_type")).to_numpy(zero_copy_only=False)
