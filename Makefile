@@ -12,7 +12,7 @@ export MPLBACKEND := Agg
 
 .PHONY: install run test viz benchmark clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/collider_vae/darkmachines/_fastparse.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --only-binary pythia8mc -e ".[test,simulate]"
@@ -31,3 +31,4 @@ viz: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .viz
+	find src -name '*.so' -delete

@@ -3,10 +3,13 @@
 Usage:
     .venv/bin/python benchmarks/ingest_throughput.py --sizes-mb 200 800
 
-For each size it writes a file of valid DarkMachines lines. Separate processes,
-each pinned to core 0, then read the bytes in blocks, and parse them and write
-Parquet parts with the catalog's save arguments, as the ingest node does.
-It prints a Markdown table of MB/s and peak resident memory.
+For each number format and size it writes a file of valid DarkMachines lines.
+The ``public`` format prints six significant digits, as the public background
+files do. The ``full`` format prints float32 values in full, up to 17 digits,
+as some signal files do. Separate processes, each pinned to core 0, then read the
+bytes in blocks, and parse them and write Parquet parts with the catalog's
+save arguments, as the ingest node does. It prints a Markdown table of MB/s
+and peak resident memory, with the median and range over repeated runs.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,28 +29,52 @@ import numpy as np
 logger = logging.getLogger("benchmarks.ingest")
 
 
-def write_events(path: Path, size_mb: int, seed: int = 0) -> int:
+def _format_public(rng: np.random.Generator, index: int) -> str:
+    """Format a line with six significant digits, as in the public DarkMachines background files."""
+    n = rng.integers(1, 9)
+    pt = rng.exponential(60_000, n) + 20_000
+    eta = rng.uniform(-2.5, 2.5, n)
+    objects = ";".join(
+        f"{c},{p * np.cosh(e):.6g},{p:.6g},{e:.6g},{ph:.6g}"
+        for c, p, e, ph in zip(rng.choice(_CODES, n), pt, eta, rng.uniform(-np.pi, np.pi, n))
+    )
+    return f"{index};ttbar;1;{rng.exponential(50_000):.6g};{rng.uniform(-3, 3):.6g};{objects};\n"
+
+
+def _format_full(rng: np.random.Generator, index: int) -> str:
+    """Format a line of float32 values printed in full, as in files written from float32 arrays.
+
+    Energies, pT and MET carry up to 17 significant digits, angles up to 9.
+    """
+    n = rng.integers(1, 9)
+    pt = (rng.exponential(60_000, n) + 20_000).astype(np.float32)
+    eta = rng.uniform(-2.5, 2.5, n).astype(np.float32)
+    phi = rng.uniform(-np.pi, np.pi, n).astype(np.float32)
+    energy = (pt * np.cosh(eta)).astype(np.float32)
+    objects = ";".join(
+        f"{c},{float(e)!r},{float(p)!r},{h},{f}"
+        for c, e, p, h, f in zip(rng.choice(_CODES, n), energy, pt, eta, phi)
+    )
+    met = float(np.float32(rng.exponential(50_000)))
+    return f"{index};x1n2;{np.float32(1.5e-5)};{met!r};{np.float32(rng.uniform(-3, 3))};{objects};\n"
+
+
+_CODES = np.array(["j", "b", "e-", "e+", "m-", "m+", "g"])
+NUMBER_FORMATS = {"public": _format_public, "full": _format_full}
+
+
+def write_events(path: Path, size_mb: int, number_format: str = "public", seed: int = 0) -> int:
     """Write random valid lines until the file reaches ``size_mb`` MB; return the line count."""
     rng = np.random.default_rng(seed)
-    codes = np.array(["j", "b", "e-", "e+", "m-", "m+", "g"])
+    format_line = NUMBER_FORMATS[number_format]
     target = size_mb * 1_000_000
     written, lines = 0, 0
     with open(path, "w") as stream:
         while written < target:
-            block = []
-            for _ in range(10_000):
-                n = rng.integers(1, 9)
-                pt = rng.exponential(60_000, n) + 20_000
-                eta = rng.uniform(-2.5, 2.5, n)
-                objects = ";".join(
-                    f"{c},{p * np.cosh(e):.6g},{p:.6g},{e:.6g},{ph:.6g}"
-                    for c, p, e, ph in zip(rng.choice(codes, n), pt, eta, rng.uniform(-np.pi, np.pi, n))
-                )
-                block.append(f"{lines};ttbar;1;{rng.exponential(50_000):.6g};{rng.uniform(-3, 3):.6g};{objects};\n")
-                lines += 1
-            text = "".join(block)
+            text = "".join(format_line(rng, lines + i) for i in range(10_000))
             stream.write(text)
             written += len(text)
+            lines += 10_000
     return lines
 
 
@@ -87,29 +115,40 @@ def run_child(mode: str, path: Path, out_dir: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 800], help="file sizes in MB")
+    parser.add_argument("--formats", nargs="+", choices=sorted(NUMBER_FORMATS), default=["public", "full"],
+                        help="number formats of the generated lines")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per file; the table gives the median")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.measure[0], Path(args.measure[1]), Path(args.measure[2]))
         return
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows = ["| file size (MB) | lines | plain read (MB/s) | ingest (MB/s) | plain read peak RSS (MB) | ingest peak RSS (MB) |",
-            "|---|---|---|---|---|---|"]
+    from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT
+
+    logger.info("Fast path: %s", "compiled parser" if COMPILED_PARSER_BUILT else "Arrow CSV reader (no compiled parser)")
+    rows = ["| numbers | file size (MB) | lines | plain read (MB/s) | ingest (MB/s), median | ingest (MB/s), range "
+            "| plain read peak RSS (MB) | ingest peak RSS (MB) |",
+            "|---|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes_mb:
-            path = Path(tmp) / f"events_{size}.csv"
-            lines = write_events(path, size)
-            actual_mb = path.stat().st_size / 1e6
-            out_dir = Path(tmp) / f"parquet_{size}"
-            out_dir.mkdir()
-            read_s, read_peak = run_child("read", path, out_dir)
-            ingest_s, ingest_peak = run_child("ingest", path, out_dir)
-            rows.append(
-                f"| {actual_mb:.0f} | {lines:,} | {actual_mb / read_s:.0f} | {actual_mb / ingest_s:.0f} "
-                f"| {read_peak:.0f} | {ingest_peak:.0f} |"
-            )
-            logger.info(rows[-1])
-            path.unlink()
+        for number_format in args.formats:
+            for size in args.sizes_mb:
+                path = Path(tmp) / f"events_{size}.csv"
+                lines = write_events(path, size, number_format)
+                actual_mb = path.stat().st_size / 1e6
+                out_dir = Path(tmp) / f"parquet_{size}"
+                out_dir.mkdir(exist_ok=True)
+                read = [run_child("read", path, out_dir) for _ in range(args.repeats)]
+                ingest = [run_child("ingest", path, out_dir) for _ in range(args.repeats)]
+                rates = sorted(actual_mb / seconds for seconds, _ in ingest)
+                rows.append(
+                    f"| {number_format} | {actual_mb:.0f} | {lines:,} "
+                    f"| {actual_mb / statistics.median(s for s, _ in read):.0f} "
+                    f"| {statistics.median(rates):.0f} | {rates[0]:.0f}–{rates[-1]:.0f} "
+                    f"| {max(p for _, p in read):.0f} | {max(p for _, p in ingest):.0f} |"
+                )
+                logger.info(rows[-1])
+                path.unlink()
     sys.stdout.write("\n".join(rows) + "\n")
 
 

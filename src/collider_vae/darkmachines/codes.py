@@ -8,15 +8,17 @@ import pyarrow.compute as pc
 
 from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES, TYPE_INDEX
 
-_KNOWN = list(OBJECT_TYPES) + list(LEGACY_CODES)
-# Position in OBJECT_TYPES of each entry of _KNOWN.
+KNOWN_CODES = (*OBJECT_TYPES, *LEGACY_CODES)
+# Each known code with the canonical code it stands for.
+KNOWN_CODE_PAIRS = (*((code, code) for code in OBJECT_TYPES), *LEGACY_CODES.items())
+# Position in OBJECT_TYPES of each entry of KNOWN_CODES.
 _CANONICAL_INDEX = np.array(list(range(len(OBJECT_TYPES))) + [TYPE_INDEX[code] for code in LEGACY_CODES.values()])
 _CANONICAL_CODES = pa.array(OBJECT_TYPES, pa.string())
 
 
 def known_code_index(codes: pa.Array) -> np.ndarray:
     """Return each code's position among the known codes, or -1 for an unknown code."""
-    value_set = pa.array(_KNOWN, codes.type)
+    value_set = pa.array(KNOWN_CODES, codes.type)
     return pc.index_in(codes, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
 
 

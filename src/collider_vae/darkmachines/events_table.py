@@ -33,8 +33,8 @@ def build_events_table(
     n_events = len(n_objects)
     offsets = np.concatenate(([0], np.cumsum(n_objects)))
     columns = {
-        "sample": pa.array([sample] * n_events, pa.string()),
-        "source_file": pa.array([source_file] * n_events, pa.string()),
+        "sample": pa.repeat(pa.scalar(sample, pa.string()), n_events),
+        "source_file": pa.repeat(pa.scalar(source_file, pa.string()), n_events),
     }
     for name in ("line_number", "event_id", "process_id", "weight", "met_mev", "met_phi", "energy_recomputed"):
         columns[name] = header[name]

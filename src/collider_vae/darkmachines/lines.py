@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO
 
@@ -22,20 +23,33 @@ NEWLINE = ord("\n")
 class LineBlock:
     """Consecutive lines of one file, as the bytes that hold them.
 
+    Line offsets are found on first use only, because the compiled fast
+    path reads the bytes directly and never needs them.
+
     Attributes:
         data: The lines, each ending with a newline.
-        starts: Offset in ``data`` of the first byte of each line.
-        ends: Offset in ``data`` of each line's newline.
         first_line_number: 1-based number of the first line in the file.
     """
 
-    data: bytes
-    starts: np.ndarray
-    ends: np.ndarray
-    first_line_number: int
+    data: bytes | bytearray
+    first_line_number: int = 1
+
+    @cached_property
+    def ends(self) -> np.ndarray:
+        """Offset in ``data`` of each line's newline."""
+        return np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == NEWLINE).astype(np.int64)
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """Offset in ``data`` of the first byte of each line."""
+        return np.concatenate(([0], self.ends[:-1] + 1)).astype(np.int64)
+
+    @cached_property
+    def _n_lines(self) -> int:
+        return int(np.count_nonzero(np.frombuffer(self.data, dtype=np.uint8) == NEWLINE))
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self._n_lines
 
     @property
     def n_bytes(self) -> int:
@@ -47,11 +61,11 @@ class LineBlock:
         return self.data[self.starts[index] : self.ends[index]]
 
     @classmethod
-    def from_bytes(cls, data: bytes, first_line_number: int = 1) -> LineBlock:
-        """Split bytes that end with a newline into a block of lines."""
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE)
-        starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
-        return cls(data, starts, ends.astype(np.int64), first_line_number)
+    def from_bytes(cls, data: bytes | bytearray, first_line_number: int = 1) -> LineBlock:
+        """Wrap bytes that end with a newline as a block of lines."""
+        if data and not data.endswith(b"\n"):
+            raise ValueError("a block of lines must end with a newline")
+        return cls(data, first_line_number)
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -67,24 +81,28 @@ def iter_line_blocks(
 ) -> Iterator[LineBlock]:
     """Yield the lines of a file in blocks of about ``block_bytes`` bytes.
 
-    A last line without a newline is still yielded. A line longer than
-    ``block_bytes`` is read whole, so one block can exceed that size.
+    Each block is read straight into its own buffer, so its bytes are
+    copied once. A last line without a newline is still yielded. A line
+    longer than ``block_bytes`` is read whole, so one block can exceed that size.
     """
     line_number = 1
     with open_binary(path) as stream:
         pending = b""
         while True:
-            chunk = stream.read(block_bytes)
-            if not chunk:
+            data = bytearray(len(pending) + block_bytes)
+            data[: len(pending)] = pending
+            with memoryview(data) as view, view[len(pending) :] as free:
+                n_read = stream.readinto(free)
+            if not n_read:
                 break
-            data = pending + chunk if pending else chunk
-            cut = data.rfind(b"\n") + 1
+            filled = len(pending) + n_read
+            cut = data.rfind(b"\n", 0, filled) + 1
+            pending = bytes(data[cut:filled])
             if cut == 0:
-                pending = data
                 continue
-            pending = data[cut:]
-            block = LineBlock.from_bytes(data[:cut], line_number)
+            del data[cut:]
+            block = LineBlock(data, line_number)
             yield block
             line_number += len(block)
         if pending:
-            yield LineBlock.from_bytes(pending + b"\n", line_number)
+            yield LineBlock(pending + b"\n", line_number)

@@ -24,6 +24,7 @@ from collider_vae.darkmachines.diagnose import (
 )
 from collider_vae.darkmachines.lines import LineBlock
 from collider_vae.darkmachines.clean_block import parse_clean_block
+from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT, parse_compiled_block
 from collider_vae.darkmachines.codes import canonical_codes, known_code_index
 from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.darkmachines.schema import REJECTS_SCHEMA
@@ -161,7 +162,8 @@ def parse_block(
     Raises:
         MalformedLineError: In strict mode, on the first invalid line.
     """
-    clean = parse_clean_block(block, source_file, sample)
+    fast_path = parse_compiled_block if COMPILED_PARSER_BUILT else parse_clean_block
+    clean = fast_path(block, source_file, sample)
     if clean is not None:
         events, n_blank = clean
         return ParsedBlock(events, REJECTS_SCHEMA.empty_table(), len(block) - n_blank, n_blank, 0)

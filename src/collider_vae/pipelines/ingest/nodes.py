@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 from tqdm.auto import tqdm
 
+from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT
 from collider_vae.darkmachines.lines import iter_line_blocks
 from collider_vae.darkmachines.parser import ParseOptions, parse_block
 from collider_vae.darkmachines.schema import COUNTS_SCHEMA, EVENTS_SCHEMA, REJECTS_SCHEMA
@@ -105,6 +106,11 @@ def ingest_events(raw_folder: RawFolder, parameters: dict[str, Any]) -> Iterator
         "Ingesting %d files (%.1f MB on disk) from '%s'",
         len(raw_folder.files), total_bytes / 1e6, raw_folder.path,
     )
+    if not COMPILED_PARSER_BUILT:
+        logger.warning(
+            "The compiled line parser was not built, so ingest uses a slower route. "
+            "Reinstall the project on a machine with a C compiler to build it."
+        )
     with tqdm(total=total_bytes, unit="B", unit_scale=True, desc="ingest") as progress:
         for raw in raw_folder.files:
             yield from _ingest_file(raw, options, parameters["block_bytes"], progress)
