@@ -6,7 +6,8 @@ Usage:
 For each number format and size it writes a file of valid DarkMachines lines.
 The ``public`` format prints six significant digits, as the public background
 files do. The ``full`` format prints float32 values in full, up to 17 digits,
-as some signal files do. Separate processes, each pinned to core 0, then read the
+as some signal files do. The ``messy`` format is ``public`` with one invalid
+line in each thousand, which goes to the rejects table. Separate processes, each pinned to core 0, then read the
 bytes in blocks, and parse them and write Parquet parts with the catalog's
 save arguments, as the ingest node does. It prints a Markdown table of MB/s
 and peak resident memory, with the median and range over repeated runs.
@@ -59,8 +60,14 @@ def _format_full(rng: np.random.Generator, index: int) -> str:
     return f"{index};x1n2;{np.float32(1.5e-5)};{met!r};{np.float32(rng.uniform(-3, 3))};{objects};\n"
 
 
+def _format_messy(rng: np.random.Generator, index: int) -> str:
+    """Format a line as ``public`` does, with an invalid weight in one line of each thousand."""
+    line = _format_public(rng, index)
+    return line.replace(";ttbar;", ";ttbar;x", 1) if index % 1000 == 999 else line
+
+
 _CODES = np.array(["j", "b", "e-", "e+", "m-", "m+", "g"])
-NUMBER_FORMATS = {"public": _format_public, "full": _format_full}
+NUMBER_FORMATS = {"public": _format_public, "full": _format_full, "messy": _format_messy}
 
 
 def write_events(path: Path, size_mb: int, number_format: str = "public", seed: int = 0) -> int:
@@ -97,6 +104,8 @@ def measure(mode: str, path: Path, out_dir: Path) -> None:
         for index, block in enumerate(iter_line_blocks(path)):
             parsed = parse_block(block, path.name, "background")
             pq.write_table(parsed.events, out_dir / f"part-{index:05d}.parquet", **save_args)
+            if parsed.rejects.num_rows:
+                pq.write_table(parsed.rejects, out_dir / f"rejects-{index:05d}.parquet")
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sys.stdout.write(f"{seconds} {peak_mb}\n")
@@ -115,7 +124,7 @@ def run_child(mode: str, path: Path, out_dir: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 800], help="file sizes in MB")
-    parser.add_argument("--formats", nargs="+", choices=sorted(NUMBER_FORMATS), default=["public", "full"],
+    parser.add_argument("--formats", nargs="+", choices=sorted(NUMBER_FORMATS), default=["public", "full", "messy"],
                         help="number formats of the generated lines")
     parser.add_argument("--repeats", type=int, default=3, help="runs per file; the table gives the median")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)

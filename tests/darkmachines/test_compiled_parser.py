@@ -64,7 +64,8 @@ def test_numbers_convert_exactly_as_python_does():
     block = LineBlock.from_bytes(("\n".join(lines) + "\n").encode())
     parsed = parse_compiled_block(block, "f.csv", "background")
     assert parsed is not None
-    events = parsed[0]
+    assert parsed.skipped_lines.size == 0
+    events = parsed.events
     got = np.column_stack([events.column(name).combine_chunks().flatten().to_numpy() for name in ("obj_eta", "obj_phi")])
     expected = np.array([[float(a), float(b)] for a, b in pairs])
     mismatched = np.flatnonzero((got.view(np.int64) != expected.view(np.int64)).any(axis=1))
@@ -101,24 +102,32 @@ def test_blocks_agree_with_the_line_checked_parser(seed):
     checked = parse_block_line_checked(block, "f.csv", "background")
     assert checked.rejects.num_rows == 0
     assert compiled is not None
-    assert compiled[0].equals(checked.events)
-    assert compiled[1] == checked.blank_lines
+    assert compiled.skipped_lines.size == 0
+    assert compiled.events.equals(checked.events)
+    assert compiled.blank_lines == checked.blank_lines
 
 
 @pytest.mark.parametrize("bad_line", _BAD_LINES)
-def test_gives_up_on_lines_it_does_not_take(bad_line):
-    block = LineBlock.from_bytes((VALID_LINES[0] + "\n" + bad_line + "\n").encode())
-    assert parse_compiled_block(block, "f.csv", "background") is None
+def test_skips_lines_it_does_not_take(bad_line):
+    block = LineBlock.from_bytes((VALID_LINES[0] + "\n" + bad_line + "\n" + VALID_LINES[1] + "\n").encode())
+    compiled = parse_compiled_block(block, "f.csv", "background")
+    assert compiled.skipped_lines.tolist() == [1]
+    assert compiled.events.column("line_number").to_pylist() == [1, 3]
 
 
 def test_empty_and_blank_blocks():
-    events, n_blank = parse_compiled_block(LineBlock.from_bytes(b"\n\r\n\n"), "f.csv", "background")
-    assert events.num_rows == 0
-    assert n_blank == 3
+    compiled = parse_compiled_block(LineBlock.from_bytes(b"\n\r\n\n"), "f.csv", "background")
+    assert compiled.events.num_rows == 0
+    assert compiled.blank_lines == 3
 
 
-def test_non_ascii_process_id_is_left_to_the_general_parser():
+def test_non_ascii_process_id_is_skipped():
     block = LineBlock.from_bytes("1;tt\u00e9;1;1;1;\n".encode())
+    assert parse_compiled_block(block, "f.csv", "background").skipped_lines.tolist() == [0]
+
+
+def test_compiled_parser_refuses_many_bad_lines():
+    block = LineBlock.from_bytes(b"x\n" * 1000)
     assert parse_compiled_block(block, "f.csv", "background") is None
 
 
@@ -126,9 +135,9 @@ def test_non_ascii_process_id_is_left_to_the_general_parser():
     "line",
     ["+5;tt;+1;+2.;.5;j,+1,+2,+3,-0", "-007;tt;1e0;2E+1;-0.;mu-,1.e1,2,3,4", "5;tt;1;2;3;a,1,2,3,4;\r"],
 )
-def test_unusual_number_forms_agree_with_the_line_checked_parser(line):
+def test_unusual_number_forms_agree(line):
     block = LineBlock.from_bytes((line + "\n").encode())
     compiled = parse_compiled_block(block, "f.csv", "background")
     checked = parse_block_line_checked(block, "f.csv", "background")
-    assert compiled is not None
-    assert compiled[0].equals(checked.events)
+    assert compiled.skipped_lines.size == 0
+    assert compiled.events.equals(checked.events)

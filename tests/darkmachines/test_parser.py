@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -157,3 +158,31 @@ def test_fast_path_matches_line_checked_path():
 def test_fast_path_gives_up_on_bad_lines(bad_line):
     block = LineBlock.from_bytes((VALID_LINES[0] + "\n" + bad_line + "\n").encode())
     assert parse_clean_block(block, "f.csv", "background") is None
+
+
+def test_mixed_block_matches_line_checked_parser():
+    lines = [VALID_LINES[0], "2;tt;1;100;0.1;j,E,5,0,0;", " 3;tt;1;100;0.1;", "", VALID_LINES[1], "4;tt;x;1;1;"]
+    block = LineBlock.from_bytes(("\n".join(lines * 30) + "\n").encode(), first_line_number=5)
+    for options in (ParseOptions(), ParseOptions(recompute_missing_energy=True)):
+        parsed = parse_block(block, "f.csv", "background", options)
+        checked = parse_block_line_checked(block, "f.csv", "background", options)
+        assert parsed.events.equals(checked.events)
+        assert parsed.rejects.equals(checked.rejects)
+        assert (parsed.lines_read, parsed.blank_lines, parsed.energy_recomputed) == (
+            checked.lines_read, checked.blank_lines, checked.energy_recomputed,
+        )
+
+
+def test_strict_mode_mixed_block_first_bad_line():
+    text = "\n".join([VALID_LINES[0], " 2;tt;1;100;0.1;", VALID_LINES[1], "4;tt;1;1;1;zz,1,1,0,0;", "5;tt;x;1;1"]) + "\n"
+    with pytest.raises(MalformedLineError, match=r"f.csv, line 4, field object 1 type"):
+        parse_block(LineBlock.from_bytes(text.encode()), "f.csv", "background", ParseOptions(strict=True))
+
+
+def test_selected_lines_keep_their_line_numbers():
+    block = LineBlock.from_bytes(b"a\nbb\r\n\nccc\n", first_line_number=7)
+    selected = block.select(np.array([1, 3]))
+    assert selected.data == b"bb\r\nccc\n"
+    assert selected.line_numbers(np.arange(2)).tolist() == [8, 10]
+    ranges = (np.array([2]), np.array([5]))
+    assert block.select(np.array([1]), ranges).data == b"bb\r\n"

@@ -1,5 +1,5 @@
 /*
- * Compiled fast path for blocks of valid DarkMachines lines.
+ * Compiled fast path for DarkMachines lines.
  *
  * One pass over the bytes splits each line into its header and objects and
  * converts every number. It accepts exactly the number syntax of the
@@ -7,9 +7,8 @@
  * Every conversion is correctly rounded. Significands up to 2^53 with a
  * power of ten up to 10^22 take Clinger's exact path, longer ones up to 19
  * digits take an 80-bit path that checks its own rounding, and the rest go
- * to strtod. Any line this parser does not take makes the whole call
- * return None, and the caller then uses the parser that finds and explains
- * bad lines.
+ * to strtod. Lines this parser does not take are listed by index, and the
+ * caller passes them to the parser that finds and explains bad lines.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -115,7 +114,7 @@ static inline int read_extended(uint64_t significand, long exponent, double *out
 static int use_extended = 0;
 #endif
 
-/* Convert [start, stop) with strtod, for numbers outside the exact fast path. */
+/* Convert [start, stop) with strtod, for numbers that neither the exact nor the 80-bit path takes. */
 static NOINLINE const char *read_double_slowly(const char *start, const char *stop, double *out) {
     char copy[MAX_SLOW_NUMBER];
     char *after;
@@ -248,21 +247,22 @@ static inline const char *expect(const char *p, const char *end, char separator)
 /* The output columns, each returned as a bytes object of machine-endian values. */
 enum {
     LINE_INDEX, EVENT_ID, N_OBJECTS, WEIGHT, MET, MET_PHI, PROCESS_OFFSETS, PROCESS_TEXT,
-    TYPE_OFFSETS, TYPE_TEXT, ENERGY, PT, ETA, PHI, N_COLUMNS,
+    TYPE_OFFSETS, TYPE_TEXT, ENERGY, PT, ETA, PHI, SKIPPED_LINES, SKIPPED_STARTS, SKIPPED_ENDS, N_COLUMNS,
 };
 static const char *COLUMN_NAMES[N_COLUMNS] = {
     "line_index", "event_id", "n_objects", "weight", "met", "met_phi", "process_offsets", "process_text",
-    "type_offsets", "type_text", "energy", "pt", "eta", "phi",
+    "type_offsets", "type_text", "energy", "pt", "eta", "phi", "skipped_lines",
+    "skipped_starts", "skipped_ends",
 };
-static const Py_ssize_t ITEM_SIZES[N_COLUMNS] = {8, 8, 8, 8, 8, 8, 4, 1, 4, 1, 8, 8, 8, 8};
+static const Py_ssize_t ITEM_SIZES[N_COLUMNS] = {8, 8, 8, 8, 8, 8, 4, 1, 4, 1, 8, 8, 8, 8, 8, 8, 8};
 
 typedef struct {
-    int64_t *line_index, *event_id, *objects_per_event;
+    int64_t *line_index, *event_id, *objects_per_event, *skipped_lines, *skipped_starts, *skipped_ends;
     double *weight, *met, *met_phi, *energy, *pt, *eta, *phi;
     int32_t *process_offsets, *type_offsets;
     char *process_text, *type_text;
     Py_ssize_t event_capacity, object_capacity;
-    Py_ssize_t n_events, n_objects, n_blank, process_length, type_length;
+    Py_ssize_t n_events, n_objects, n_blank, n_skipped, process_length, type_length;
 } Output;
 
 /* Parse one line in [p, end), without its newline, CR or trailing ';'. Return 0 on success. */
@@ -318,7 +318,11 @@ static int parse_line(const char *p, const char *end, const char *stop, const Kn
     return 0;
 }
 
-/* Parse every line of the buffer. Return 0 if all lines are valid or blank, -1 otherwise. */
+/*
+ * Parse every line of the buffer, and record the index and byte range of
+ * each line this parser does not take. Return -1 if there are too many such
+ * lines to record.
+ */
 static int parse_all(const char *data, Py_ssize_t size, const KnownCodes *codes, Output *out) {
     const char *p = data, *stop = data + size;
     int64_t line = 0;
@@ -333,7 +337,13 @@ static int parse_all(const char *data, Py_ssize_t size, const KnownCodes *codes,
             out->n_blank++;
         } else {
             if (end[-1] == ';') end--;
-            if (parse_line(p, end, stop, codes, out, line) != 0) return -1;
+            if (parse_line(p, end, stop, codes, out, line) != 0) {
+                if (out->n_skipped >= out->event_capacity) return -1;
+                out->skipped_lines[out->n_skipped] = line;
+                out->skipped_starts[out->n_skipped] = p - data;
+                out->skipped_ends[out->n_skipped] = (newline ? newline : stop) - data;
+                out->n_skipped++;
+            }
         }
         line++;
         p = next;
@@ -392,7 +402,7 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
         goto done;
     }
 
-    /* A line holds at least 10 bytes ("0;p;0;0;0\n"), and so does an object (";j,0,0,0,0"). */
+    /* A valid line takes at least 10 bytes ("0;p;0;0;0\n"), and so does an object (";j,0,0,0,0"). */
     out.event_capacity = buffer.len / 10 + 1;
     out.object_capacity = buffer.len / 10 + 1;
     Py_ssize_t capacity[N_COLUMNS];
@@ -401,6 +411,7 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
     capacity[PROCESS_TEXT] = buffer.len;
     capacity[TYPE_OFFSETS] = out.object_capacity + 1;
     capacity[TYPE_TEXT] = out.object_capacity * codes.longest_canonical;
+    capacity[SKIPPED_LINES] = capacity[SKIPPED_STARTS] = capacity[SKIPPED_ENDS] = out.event_capacity;
     char *data[N_COLUMNS];
     for (int i = 0; i < N_COLUMNS; i++) {
         columns[i] = PyBytes_FromStringAndSize(NULL, capacity[i] * ITEM_SIZES[i]);
@@ -421,6 +432,9 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
     out.pt = (double *)data[PT];
     out.eta = (double *)data[ETA];
     out.phi = (double *)data[PHI];
+    out.skipped_lines = (int64_t *)data[SKIPPED_LINES];
+    out.skipped_starts = (int64_t *)data[SKIPPED_STARTS];
+    out.skipped_ends = (int64_t *)data[SKIPPED_ENDS];
 
     int status;
     Py_BEGIN_ALLOW_THREADS
@@ -436,6 +450,7 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
     used[PROCESS_TEXT] = out.process_length;
     used[TYPE_OFFSETS] = out.n_objects + 1;
     used[TYPE_TEXT] = out.type_length;
+    used[SKIPPED_LINES] = used[SKIPPED_STARTS] = used[SKIPPED_ENDS] = out.n_skipped;
     PyObject *named = PyDict_New();
     if (named == NULL) goto done;
     for (int i = 0; i < N_COLUMNS; i++) {
@@ -458,10 +473,12 @@ done:
 static PyMethodDef methods[] = {
     {"parse_block", parse_block, METH_VARARGS,
      "parse_block(data, codes) -> (n_events, n_objects, n_blank, columns) or None\n\n"
-     "Parse bytes of whole DarkMachines lines. codes holds (code, canonical code)\n"
-     "pairs of bytes. columns maps each column name to a bytes object of\n"
-     "machine-endian values. Returns None if any line is not valid or uses a\n"
-     "form this parser leaves to the general parser."},
+     "Parse bytes of whole DarkMachines lines. codes contains (code, canonical\n"
+     "code) pairs of bytes. columns maps each column name to a bytes object of\n"
+     "machine-endian values. Lines that are not valid, or that use a form this\n"
+     "parser leaves to the general parser, are listed in skipped_lines, with\n"
+     "their byte ranges in skipped_starts and skipped_ends. Returns\n"
+     "None if there are too many of them."},
     {NULL, NULL, 0, NULL},
 };
 

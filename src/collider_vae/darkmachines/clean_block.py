@@ -106,7 +106,7 @@ def parse_clean_block(block: LineBlock, source_file: str, sample: str) -> tuple[
         sample,
         source_file,
         header={
-            "line_number": block.first_line_number + lines,
+            "line_number": block.line_numbers(lines),
             "event_id": event_id,
             "process_id": process_id,
             "weight": numbers["x2"][~is_object],

@@ -1,13 +1,15 @@
-"""Compiled fast path for blocks in which every line is valid.
+"""Compiled fast path for the valid lines of a block.
 
 The C extension ``_fastparse`` splits and converts a whole block in one
-pass, with correctly rounded decimal conversion. It is built when the
-project is installed. Where no C compiler was available, it is missing and
-:func:`parse_compiled_block` is never called; ingest then uses the slower
-Arrow route of :mod:`collider_vae.darkmachines.clean_block`.
+pass, with correctly rounded decimal conversion, and lists the lines it
+leaves to the line-checked parser. It is built when the project is
+installed. Where no C compiler was available, it is missing, and ingest
+uses the slower Arrow route of :mod:`collider_vae.darkmachines.clean_block`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -25,16 +27,34 @@ COMPILED_PARSER_BUILT = _fastparse is not None
 _CODE_PAIRS = tuple((code.encode("ascii"), canonical.encode("ascii")) for code, canonical in KNOWN_CODE_PAIRS)
 
 
-def parse_compiled_block(block: LineBlock, source_file: str, sample: str) -> tuple[pa.Table, int] | None:
-    """Parse a block whose lines are all valid, or return ``None`` to use the general parser.
+@dataclass(frozen=True)
+class CompiledBlock:
+    """Result of the compiled parser on one block.
 
-    The compiled parser gives up on any line that the general parser would
-    reject or that needs a parser option, such as a literal ``E`` energy. It
-    also leaves rare forms to the general parser, such as whitespace around
+    Attributes:
+        events: Events of the lines it took, in line order.
+        blank_lines: Number of empty lines.
+        skipped_lines: Indices in the block of the lines it left to the general parser.
+        skipped_byte_ranges: Start and newline offsets of those lines in the block's bytes.
+    """
+
+    events: pa.Table
+    blank_lines: int
+    skipped_lines: np.ndarray
+    skipped_byte_ranges: tuple[np.ndarray, np.ndarray]
+
+
+def parse_compiled_block(block: LineBlock, source_file: str, sample: str) -> CompiledBlock | None:
+    """Parse the valid lines of a block and list the others.
+
+    The compiled parser skips any line that the general parser would reject
+    or that needs a parser option, such as a literal ``E`` energy. It also
+    leaves rare forms to the general parser, such as whitespace around
     fields or several trailing ``;``.
 
     Returns:
-        The events table and the number of blank lines, or ``None``.
+        The parsed block, or ``None`` when the parser is not built or skips
+        too many lines to list them.
     """
     if _fastparse is None:
         return None
@@ -55,7 +75,7 @@ def parse_compiled_block(block: LineBlock, source_file: str, sample: str) -> tup
         sample,
         source_file,
         header={
-            "line_number": block.first_line_number + column("line_index", np.int64),
+            "line_number": block.line_numbers(column("line_index", np.int64)),
             "event_id": column("event_id", np.int64),
             "process_id": strings("process", n_events),
             "weight": column("weight", np.float64),
@@ -72,4 +92,9 @@ def parse_compiled_block(block: LineBlock, source_file: str, sample: str) -> tup
             "obj_phi": column("phi", np.float64),
         },
     )
-    return events, n_blank
+    return CompiledBlock(
+        events,
+        n_blank,
+        column("skipped_lines", np.int64),
+        (column("skipped_starts", np.int64), column("skipped_ends", np.int64)),
+    )

@@ -29,10 +29,13 @@ class LineBlock:
     Attributes:
         data: The lines, each ending with a newline.
         first_line_number: 1-based number of the first line in the file.
+        explicit_line_numbers: File line number of each line, for a block
+            of lines that were not consecutive in the file (see :meth:`select`).
     """
 
     data: bytes | bytearray
     first_line_number: int = 1
+    explicit_line_numbers: np.ndarray | None = None
 
     @cached_property
     def ends(self) -> np.ndarray:
@@ -58,7 +61,25 @@ class LineBlock:
 
     def line(self, index: int) -> bytes:
         """Return one line without its newline."""
-        return self.data[self.starts[index] : self.ends[index]]
+        return bytes(self.data[self.starts[index] : self.ends[index]])
+
+    def line_numbers(self, indices: np.ndarray) -> np.ndarray:
+        """Return the 1-based file line numbers of the lines at ``indices``."""
+        if self.explicit_line_numbers is None:
+            return self.first_line_number + np.asarray(indices, dtype=np.int64)
+        return self.explicit_line_numbers[indices]
+
+    def select(self, indices: np.ndarray, byte_ranges: tuple[np.ndarray, np.ndarray] | None = None) -> LineBlock:
+        """Return a block of the lines at ``indices``, which keep their file line numbers.
+
+        Args:
+            indices: Positions of the lines in this block.
+            byte_ranges: Start and newline offsets of those lines in ``data``,
+                where the caller knows them; otherwise they are looked up.
+        """
+        starts, ends = byte_ranges if byte_ranges is not None else (self.starts[indices], self.ends[indices])
+        data = b"".join(bytes(self.data[start:end]) + b"\n" for start, end in zip(starts.tolist(), ends.tolist()))
+        return LineBlock(data, explicit_line_numbers=self.line_numbers(indices))
 
     @classmethod
     def from_bytes(cls, data: bytes | bytearray, first_line_number: int = 1) -> LineBlock:

@@ -1,9 +1,11 @@
 """Vectorised parsing of DarkMachines lines into Arrow tables.
 
-Fields are found with NumPy (:mod:`collider_vae.darkmachines.tokens`) and
-cast a whole column at a time with Arrow, which keeps ingest fast on large
-files. Lines that fail any check go to the rejects table with the field and
-reason found by :func:`collider_vae.darkmachines.diagnose.diagnose_line`.
+:func:`parse_block` gives the valid lines to a fast path and passes the
+others to :func:`parse_block_line_checked`. That parser finds fields with
+NumPy (:mod:`collider_vae.darkmachines.tokens`) and casts a whole column at
+a time with Arrow. Lines that fail any check go to the rejects table with
+the field and reason found by
+:func:`collider_vae.darkmachines.diagnose.diagnose_line`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collider_vae.darkmachines.diagnose import (
 )
 from collider_vae.darkmachines.lines import LineBlock
 from collider_vae.darkmachines.clean_block import parse_clean_block
-from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT, parse_compiled_block
+from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT, CompiledBlock, parse_compiled_block
 from collider_vae.darkmachines.codes import canonical_codes, known_code_index
 from collider_vae.darkmachines.events_table import build_events_table
 from collider_vae.darkmachines.schema import REJECTS_SCHEMA
@@ -162,12 +164,33 @@ def parse_block(
     Raises:
         MalformedLineError: In strict mode, on the first invalid line.
     """
-    fast_path = parse_compiled_block if COMPILED_PARSER_BUILT else parse_clean_block
-    clean = fast_path(block, source_file, sample)
-    if clean is not None:
-        events, n_blank = clean
-        return ParsedBlock(events, REJECTS_SCHEMA.empty_table(), len(block) - n_blank, n_blank, 0)
+    if COMPILED_PARSER_BUILT:
+        compiled = parse_compiled_block(block, source_file, sample)
+        if compiled is not None:
+            return _complete_compiled(block, compiled, source_file, sample, options)
+    else:
+        clean = parse_clean_block(block, source_file, sample)
+        if clean is not None:
+            events, n_blank = clean
+            return ParsedBlock(events, REJECTS_SCHEMA.empty_table(), len(block) - n_blank, n_blank, 0)
     return parse_block_line_checked(block, source_file, sample, options)
+
+
+def _complete_compiled(
+    block: LineBlock, compiled: CompiledBlock, source_file: str, sample: str, options: ParseOptions
+) -> ParsedBlock:
+    """Parse the lines the compiled parser skipped, and merge them with its events in line order."""
+    n_blank = compiled.blank_lines
+    if len(compiled.skipped_lines) == 0:
+        return ParsedBlock(compiled.events, REJECTS_SCHEMA.empty_table(), len(block) - n_blank, n_blank, 0)
+    skipped = block.select(compiled.skipped_lines, compiled.skipped_byte_ranges)
+    rest = parse_block_line_checked(skipped, source_file, sample, options)
+    events = compiled.events
+    if rest.events.num_rows:
+        events = pa.concat_tables([events, rest.events])
+        events = events.take(pc.sort_indices(events, [("line_number", "ascending")]))
+    n_blank += rest.blank_lines
+    return ParsedBlock(events, rest.rejects, len(block) - n_blank, n_blank, rest.energy_recomputed)
 
 
 def parse_block_line_checked(
@@ -176,7 +199,7 @@ def parse_block_line_checked(
     """Parse a block that may hold invalid lines, finding and explaining each of them.
 
     Takes the same arguments and returns the same as :func:`parse_block`,
-    which calls it when the fast path for all-valid blocks gives up.
+    which calls it for the lines that its fast path does not take.
     """
     undecodable = _undecodable_lines(block)
     tokens = tokenize(block, undecodable)
@@ -202,7 +225,7 @@ def parse_block_line_checked(
         sample,
         source_file,
         header={
-            "line_number": block.first_line_number + lines[valid],
+            "line_number": block.line_numbers(lines[valid]),
             "event_id": event_id[valid],
             "process_id": process_id.filter(pa.array(valid)),
             "weight": header["weight"][valid],
@@ -240,8 +263,8 @@ def _rejects_table(
 ) -> pa.Table:
     problems: list[LineProblem] = []
     raw_lines: list[str] = []
-    for row in rows:
-        line_number = int(block.first_line_number + row)
+    line_numbers = block.line_numbers(rows)
+    for row, line_number in zip(rows, line_numbers.tolist()):
         raw = block.line(row).rstrip(b"\r").decode("utf-8", errors="backslashreplace")
         if undecodable[row]:
             problem = LineProblem("line", "not valid UTF-8 text")
@@ -261,7 +284,7 @@ def _rejects_table(
     columns = {
         "sample": [sample] * len(rows),
         "source_file": [source_file] * len(rows),
-        "line_number": (block.first_line_number + rows).tolist(),
+        "line_number": line_numbers.tolist(),
         "field": [problem.field for problem in problems],
         "reason": [problem.reason for problem in problems],
         "line": raw_lines,
