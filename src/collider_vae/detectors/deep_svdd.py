@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Self
 
 import numpy as np
 import torch
 from torch import nn
 
-from collider_vae.detectors.base import check_events, parse_params
-from collider_vae.detectors.networks import build_mlp, seeded
-from collider_vae.detectors.torch_training import (
-    Standardize,
-    TrainingParams,
-    predict_in_batches,
-    select_device,
-    train_model,
-)
+from collider_vae.detectors.networks import build_mlp
+from collider_vae.detectors.torch_detector import EventLoss, TorchDetector
+from collider_vae.detectors.torch_training import Standardize, TrainingParams
 
 logger = logging.getLogger(__name__)
 
@@ -63,42 +55,30 @@ class _DeepSVDD(nn.Module):
         return ((self.network(self.standardize(x)) - self.centre) ** 2).sum(dim=1)
 
 
-class DeepSVDDDetector:
-    """Deep SVDD scored by the squared distance to a centre fixed before training."""
+class DeepSVDDDetector(TorchDetector):
+    """Deep SVDD scored by the squared distance to a centre fixed before training.
+
+    The centre is the mean output of the untrained network on the training
+    events, held fixed during training, so it cannot follow the network
+    into a trivial solution.
+    """
 
     name = "deep_svdd"
+    params_type = DeepSVDDParams
+    params: DeepSVDDParams
 
-    def __init__(self, params: DeepSVDDParams | Mapping[str, Any] | None = None, seed: int = 0) -> None:
-        self.params = parse_params(DeepSVDDParams, params)
-        self.seed = seed
-        self.history: list[float] = []
-        self._model: _DeepSVDD | None = None
-        self._n_features: int | None = None
+    def _build(self, x_train: np.ndarray) -> _DeepSVDD:
+        return _DeepSVDD(x_train, self.params)
 
-    def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
-        """Fix the centre from the initial network, then shrink the distances of background events.
+    def _event_loss(self, model: _DeepSVDD) -> EventLoss:
+        return model.squared_distance
 
-        The centre is the mean output of the untrained network on the training
-        events, held fixed during training, so it cannot follow the network
-        into a trivial solution.
-        """
-        x_train = check_events(x_train, self.name)
-        if x_val is not None:
-            x_val = check_events(x_val, self.name, x_train.shape[1])
-        with seeded(self.seed):
-            model = _DeepSVDD(x_train, self.params)
-        self._model = model.to(select_device())
-        self._n_features = x_train.shape[1]
-        self._model.centre.copy_(self._initial_centre(x_train))
-        logger.info("%s: centre norm %.4g", self.name, float(self._model.centre.norm()))
-        self.history = train_model(
-            self._model, self._model.squared_distance, x_train, x_val, self.params, self.name, self.seed
-        )
-        return self
+    def _before_training(self, model: _DeepSVDD, x_train: np.ndarray) -> None:
+        model.centre.copy_(self._initial_centre(model, x_train))
+        logger.info("%s: centre norm %.4g", self.name, float(model.centre.norm()))
 
     @torch.no_grad()
-    def _initial_centre(self, x_train: np.ndarray) -> torch.Tensor:
-        model = self._model
+    def _initial_centre(self, model: _DeepSVDD, x_train: np.ndarray) -> torch.Tensor:
         device = model.centre.device
         total = torch.zeros_like(model.centre, dtype=torch.float64)
         batch_size = self.params.score_batch_size
@@ -110,10 +90,3 @@ class DeepSVDDDetector:
         centre[small & (centre < 0)] = -self.params.min_centre
         centre[small & (centre >= 0)] = self.params.min_centre
         return centre
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        """Return the squared distance of each event to the centre, higher for more anomalous events."""
-        if self._model is None:
-            raise RuntimeError(f"{self.name}: call fit before score.")
-        x = check_events(x, self.name, self._n_features)
-        return predict_in_batches(self._model, self._model.squared_distance, x, self.params.score_batch_size, self.name)

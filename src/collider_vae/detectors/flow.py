@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 import torch
 import zuko
 from torch import nn
 
-from collider_vae.detectors.base import check_events, parse_params
-from collider_vae.detectors.networks import seeded
-from collider_vae.detectors.torch_training import (
-    Standardize,
-    TrainingParams,
-    predict_in_batches,
-    select_device,
-    train_model,
-)
-
-logger = logging.getLogger(__name__)
+from collider_vae.detectors.torch_detector import EventLoss, TorchDetector
+from collider_vae.detectors.torch_training import Standardize, TrainingParams
 
 _FLOW_TYPES = {"maf": zuko.flows.MAF, "nsf": zuko.flows.NSF}
 
@@ -58,42 +48,26 @@ class _Flow(nn.Module):
         return -(self.flow().log_prob(self.standardize(x)) + self.standardize.log_abs_det())
 
 
-class FlowDetector:
+class FlowDetector(TorchDetector):
     """Masked autoregressive or neural spline flow scored by -log p(x) in input units."""
 
     name = "flow"
+    params_type = FlowParams
+    params: FlowParams
 
     def __init__(self, params: FlowParams | Mapping[str, Any] | None = None, seed: int = 0) -> None:
-        self.params = parse_params(FlowParams, params)
+        super().__init__(params, seed)
         if self.params.flow_type not in _FLOW_TYPES:
             raise ValueError(
                 f"{self.name}: flow_type must be one of {sorted(_FLOW_TYPES)}, got {self.params.flow_type!r}."
             )
-        self.seed = seed
-        self.history: list[float] = []
-        self._model: _Flow | None = None
-        self._n_features: int | None = None
 
-    def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
-        """Train by maximum likelihood on background events, with early stopping on ``x_val`` when given."""
-        x_train = check_events(x_train, self.name)
-        if x_val is not None:
-            x_val = check_events(x_val, self.name, x_train.shape[1])
-        if x_train.shape[1] < 2:
-            raise ValueError(f"{self.name}: autoregressive flows need at least 2 features, got {x_train.shape[1]}.")
-        with seeded(self.seed):
-            model = _Flow(x_train, self.params)
-        self._model = model.to(select_device())
-        self._n_features = x_train.shape[1]
-        self.history = train_model(
-            self._model, self._model.negative_log_likelihood, x_train, x_val, self.params, self.name, self.seed
-        )
-        return self
+    def _check_features(self, n_features: int) -> None:
+        if n_features < 2:
+            raise ValueError(f"{self.name}: autoregressive flows need at least 2 features, got {n_features}.")
 
-    def score(self, x: np.ndarray) -> np.ndarray:
-        """Return -log p(x) of each event, higher for more anomalous events."""
-        if self._model is None:
-            raise RuntimeError(f"{self.name}: call fit before score.")
-        x = check_events(x, self.name, self._n_features)
-        model = self._model
-        return predict_in_batches(model, model.negative_log_likelihood, x, self.params.score_batch_size, self.name)
+    def _build(self, x_train: np.ndarray) -> _Flow:
+        return _Flow(x_train, self.params)
+
+    def _event_loss(self, model: _Flow) -> EventLoss:
+        return model.negative_log_likelihood
