@@ -24,6 +24,17 @@
 #define MAX_EVENT_ID_DIGITS 18
 #define MAX_EXACT_SIGNIFICAND (UINT64_C(1) << 53)
 
+/*
+ * Clinger's path needs each double operation rounded once. Where doubles are
+ * evaluated in wider registers (FLT_EVAL_METHOD != 0, as with the x87 unit of
+ * 32-bit x86), a second rounding could creep in, so strtod is used instead.
+ */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define EXACT_DOUBLE_PATH 1
+#else
+#define EXACT_DOUBLE_PATH 0
+#endif
+
 static const double POWERS_OF_TEN[] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -31,8 +42,9 @@ static const double POWERS_OF_TEN[] = {
 
 static inline int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
 
+/* With GCC or Clang on a little-endian machine, bytes are tested several at a time as one integer. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define EIGHT_DIGITS_AT_ONCE 1
+#define LITTLE_ENDIAN_WORDS 1
 #define NOINLINE __attribute__((noinline))
 static const uint64_t SMALL_POWERS_OF_TEN[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 #else
@@ -49,7 +61,7 @@ static const uint64_t SMALL_POWERS_OF_TEN[] = {1, 10, 100, 1000, 10000, 100000, 
 static inline int read_digits(const char **cursor, const char *stop, uint64_t *value) {
     const char *p = *cursor;
     uint64_t v = *value;
-#ifdef EIGHT_DIGITS_AT_ONCE
+#ifdef LITTLE_ENDIAN_WORDS
     while (stop - p >= 8) {
         uint64_t digits;
         memcpy(&digits, p, 8);
@@ -68,7 +80,7 @@ static inline int read_digits(const char **cursor, const char *stop, uint64_t *v
     }
 #endif
     for (; p < stop && is_digit(*p); p++) v = v * 10 + (uint64_t)(*p - '0');
-#ifdef EIGHT_DIGITS_AT_ONCE
+#ifdef LITTLE_ENDIAN_WORDS
 done:
 #endif
     *value = v;
@@ -77,7 +89,7 @@ done:
     return count;
 }
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && LDBL_MANT_DIG == 64
+#if defined(__GNUC__) && defined(__x86_64__) && LDBL_MANT_DIG == 64
 #define EXTENDED_PRECISION 1
 /* Each of these powers has a mantissa of at most 64 bits, so each is exact. */
 static const long double EXTENDED_POWERS_OF_TEN[] = {
@@ -166,7 +178,8 @@ static inline const char *read_double(const char *p, const char *end, const char
     }
 
     double value;
-    if (n_digits <= 19 && significand <= MAX_EXACT_SIGNIFICAND && exponent >= -22 && exponent <= 22) {
+    if (EXACT_DOUBLE_PATH && n_digits <= 19 && significand <= MAX_EXACT_SIGNIFICAND && exponent >= -22
+        && exponent <= 22) {
         /* Both operands are exact doubles, so one IEEE operation rounds correctly. */
         value = (double)significand;
         value = exponent >= 0 ? value * POWERS_OF_TEN[exponent] : value / POWERS_OF_TEN[-exponent];
@@ -215,7 +228,7 @@ static inline const char *read_code(const char *p, const char *end, const char *
                                     int *index) {
     uint32_t key = 0;
     int length = 0;
-#ifdef EIGHT_DIGITS_AT_ONCE
+#ifdef LITTLE_ENDIAN_WORDS
     if (stop - p >= 4) {
         uint32_t word, comma;
         memcpy(&word, p, 4);
