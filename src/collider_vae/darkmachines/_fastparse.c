@@ -42,8 +42,13 @@ static const double POWERS_OF_TEN[] = {
 
 static inline int is_digit(char c) { return (unsigned char)(c - '0') < 10; }
 
-/* With GCC or Clang on a little-endian machine, bytes are tested several at a time as one integer. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * With GCC or Clang on a little-endian machine, bytes are tested several at
+ * a time as one integer. Defining PORTABLE_ONLY turns this and the 80-bit
+ * path off, to test the plain C paths that other platforms use.
+ */
+#if !defined(PORTABLE_ONLY) && defined(__GNUC__) && defined(__BYTE_ORDER__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LITTLE_ENDIAN_WORDS 1
 #define NOINLINE __attribute__((noinline))
 static const uint64_t SMALL_POWERS_OF_TEN[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
@@ -89,7 +94,7 @@ done:
     return count;
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && LDBL_MANT_DIG == 64
+#if !defined(PORTABLE_ONLY) && defined(__GNUC__) && defined(__x86_64__) && LDBL_MANT_DIG == 64
 #define EXTENDED_PRECISION 1
 /* Each of these powers has a mantissa of at most 64 bits, so each is exact. */
 static const long double EXTENDED_POWERS_OF_TEN[] = {
