@@ -63,6 +63,7 @@ def test_event_without_objects_is_kept(tmp_path):
         ("1;tt;nan;100;0.1;", "weight", "nan"),
         ("1;tt;1;1e999;0.1;", "MET", "not finite"),
         ("12345678901234567890;tt;1;100;0.1;", "eventID", "at most 18 digits"),
+        ("1;1;100;-0.1;j,1,1,0,0;", "line", "before the first object, found 4"),
     ],
 )
 def test_bad_line_is_rejected_with_field(tmp_path, line, field, reason_part):
@@ -186,3 +187,23 @@ def test_selected_lines_keep_their_line_numbers():
     assert selected.line_numbers(np.arange(2)).tolist() == [8, 10]
     ranges = (np.array([2]), np.array([5]))
     assert block.select(np.array([1]), ranges).data == b"bb\r\n"
+
+
+@pytest.mark.parametrize("name", ["f.csv", "f.csv.gz"])
+def test_byte_order_mark_is_dropped(tmp_path, name):
+    text = b"\xef\xbb\xbf" + ("\n".join(VALID_LINES) + "\n").encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    blocks = list(iter_line_blocks(path))
+    parsed = parse_block(blocks[0], name, "background")
+    assert parsed.rejects.num_rows == 0
+    assert parsed.events.column("event_id").to_pylist() == [94, 95, 96]
+
+
+def test_progress_counts_bytes_on_disk(tmp_path):
+    path = tmp_path / "f.csv.gz"
+    path.write_bytes(gzip.compress(("\n".join(VALID_LINES * 200) + "\n").encode()))
+    read: list[int] = []
+    blocks = list(iter_line_blocks(path, block_bytes=4096, on_read=read.append))
+    assert len(blocks) > 1
+    assert sum(read) == path.stat().st_size

@@ -99,6 +99,13 @@ def diagnose_line(text: str, recompute_missing_energy: bool = False) -> LineProb
             f"expected at least {len(HEADER_FIELDS)} ';'-separated fields "
             f"(eventID;processID;weight;MET;METphi), found {len(fields)}",
         )
+    n_header = next((index for index, field in enumerate(fields) if "," in field), len(fields))
+    if n_header != len(HEADER_FIELDS) and n_header < len(fields):
+        return LineProblem(
+            "line",
+            f"expected {len(HEADER_FIELDS)} ';'-separated fields (eventID;processID;weight;MET;METphi) "
+            f"before the first object, found {n_header}",
+        )
     event_id, process_id, weight, met, met_phi = fields[: len(HEADER_FIELDS)]
     if not _INTEGER.match(event_id):
         return LineProblem("eventID", f"not an integer of at most 18 digits: {event_id!r}")

@@ -7,16 +7,16 @@ file size. Gzip input is recognised by the ``.gz`` suffix.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
 DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
 NEWLINE = ord("\n")
+_BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -89,31 +89,41 @@ class LineBlock:
         return cls(data, first_line_number)
 
 
-def open_binary(path: str | Path) -> IO[bytes]:
-    """Open a file for binary reading, decompressing it if it ends in ``.gz``."""
-    path = Path(path)
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
 def iter_line_blocks(
-    path: str | Path, block_bytes: int = DEFAULT_BLOCK_BYTES
+    path: str | Path,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[LineBlock]:
     """Yield the lines of a file in blocks of about ``block_bytes`` bytes.
 
     Each block is read straight into its own buffer, so its bytes are
-    copied once. A last line without a newline is still yielded. A line
-    longer than ``block_bytes`` is read whole, so one block can exceed that size.
+    copied once. A UTF-8 byte order mark at the start of the file is
+    dropped. A last line without a newline is still yielded. A line longer
+    than ``block_bytes`` is read whole, so one block can exceed that size.
+
+    Args:
+        path: The file, decompressed on the fly if its name ends in ``.gz``.
+        block_bytes: Uncompressed bytes to read at a time.
+        on_read: Called before each block is yielded with the number of
+            bytes on disk read since the previous call, for progress bars.
     """
+    path = Path(path)
     line_number = 1
-    with open_binary(path) as stream:
-        pending = b""
+    with open(path, "rb") as raw, (gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw) as stream:
+        pending, reported = b"", 0
+        at_start = True
         while True:
             data = bytearray(len(pending) + block_bytes)
             data[: len(pending)] = pending
             with memoryview(data) as view, view[len(pending) :] as free:
                 n_read = stream.readinto(free)
+            if at_start and data.startswith(_BYTE_ORDER_MARK):
+                del data[: len(_BYTE_ORDER_MARK)]
+                n_read -= len(_BYTE_ORDER_MARK)
+            at_start = False
+            if on_read is not None:
+                on_read(raw.tell() - reported)
+                reported = raw.tell()
             if not n_read:
                 break
             filled = len(pending) + n_read

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
 from collider_vae.darkmachines.compiled_block import COMPILED_PARSER_BUILT
+from collider_vae.darkmachines.diagnose import MISSING_ENERGY_REASON
 from collider_vae.darkmachines.lines import iter_line_blocks
 from collider_vae.darkmachines.parser import ParseOptions, parse_block
 from collider_vae.darkmachines.schema import COUNTS_SCHEMA, EVENTS_SCHEMA, REJECTS_SCHEMA
@@ -53,7 +55,7 @@ def _counts_row(raw: RawFile, lines_read: int, blank: int, kept: int, rejected: 
 def _ingest_file(raw: RawFile, options: ParseOptions, block_bytes: int, progress: tqdm) -> Iterator[IngestChunk]:
     start = time.perf_counter()
     totals = {"lines": 0, "blank": 0, "kept": 0, "rejected": 0, "recomputed": 0, "bytes": 0}
-    for block in iter_line_blocks(raw.path, block_bytes):
+    for block in iter_line_blocks(raw.path, block_bytes, on_read=progress.update):
         parsed = parse_block(block, raw.name, raw.sample, options)
         counts = _counts_row(
             raw, parsed.lines_read, parsed.blank_lines, parsed.events.num_rows,
@@ -65,7 +67,6 @@ def _ingest_file(raw: RawFile, options: ParseOptions, block_bytes: int, progress
              parsed.rejects.num_rows, parsed.energy_recomputed, block.n_bytes),
         ):
             totals[key] += value
-        progress.update(block.n_bytes)
         yield parsed.events, parsed.rejects, counts
     seconds = time.perf_counter() - start
     if totals["lines"] == 0:
@@ -77,8 +78,9 @@ def _ingest_file(raw: RawFile, options: ParseOptions, block_bytes: int, progress
         )
         return
     logger.info(
-        "%s: %d lines read, %d kept, %d rejected, %d with recomputed energies (%.1f MB in %.2f s)",
-        raw.name, totals["lines"], totals["kept"], totals["rejected"], totals["recomputed"],
+        "%s: %d lines read, %d kept, %d rejected, %d with recomputed energies, %d blank lines skipped "
+        "(%.1f MB of text in %.2f s)",
+        raw.name, totals["lines"], totals["kept"], totals["rejected"], totals["recomputed"], totals["blank"],
         totals["bytes"] / 1e6, seconds,
     )
 
@@ -147,9 +149,28 @@ def summarise_ingest(counts: pa.Table, rejects: pa.Table) -> dict[str, Any]:
         "Ingest: %d lines read = %d kept + %d rejected (%d blank lines skipped)",
         totals["lines_read"], totals["kept"], totals["rejected"], totals["blank_lines"],
     )
-    for field, count in sorted(by_field.items(), key=lambda item: -item[1]):
-        logger.warning("Ingest: %d lines rejected for field '%s'", count, field)
+    if rejects.num_rows:
+        _log_rejects(rejects)
     return {"totals": totals, "files": files, "rejected_by_field": by_field}
+
+
+def _log_rejects(rejects: pa.Table) -> None:
+    """Log the rejected lines per file and field, with a hint for literal ``E`` energies."""
+    groups = rejects.group_by(["source_file", "field"]).aggregate(
+        [("line_number", "count"), ("line_number", "min")]
+    )
+    for row in sorted(groups.to_pylist(), key=lambda row: (row["source_file"], -row["line_number_count"])):
+        logger.warning(
+            "%s: %d lines rejected for field '%s', the first at line %d",
+            row["source_file"], row["line_number_count"], row["field"], row["line_number_min"],
+        )
+    n_missing_energy = int(pc.sum(pc.equal(rejects.column("reason"), MISSING_ENERGY_REASON)).as_py() or 0)
+    if n_missing_energy:
+        logger.warning(
+            "%d lines have a literal 'E' in place of an energy. To keep them with E = pT cosh(eta), "
+            "run with --params ingest.recompute_missing_energy=true; read the README on the bias either choice brings.",
+            n_missing_energy,
+        )
 
 
 def ingest_metrics(report: dict[str, Any]) -> dict[str, dict[str, float]]:
