@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml src/collider_vae/darkmachines/_fastparse.c
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/kedro run --pipeline anomaly
+	$(BIN)/kedro run --pipelines anomaly
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -10,6 +10,11 @@ from collider_vae.models.loss import SlotLoss
 from collider_vae.models.vae import BetaVAE, best_device
 
 
+def _rows_to_device(rows: np.ndarray, device: torch.device) -> torch.Tensor:
+    """Copy rows to ``device`` as float32; copying also accepts read-only arrays, such as Parquet columns."""
+    return torch.tensor(rows, dtype=torch.float32, device=device)
+
+
 def encode(model: BetaVAE, x: np.ndarray, batch_size: int = 8192) -> tuple[np.ndarray, np.ndarray]:
     """Return mu and log sigma^2 of every event, each of shape (n_events, latent_dim)."""
     device = best_device()
@@ -17,7 +22,7 @@ def encode(model: BetaVAE, x: np.ndarray, batch_size: int = 8192) -> tuple[np.nd
     mus, logvars = [], []
     with torch.no_grad():
         for start in range(0, len(x), batch_size):
-            batch = torch.as_tensor(x[start : start + batch_size], dtype=torch.float32, device=device)
+            batch = _rows_to_device(x[start : start + batch_size], device)
             mu, logvar = model.encode(batch)
             mus.append(mu.cpu().numpy())
             logvars.append(logvar.cpu().numpy())
@@ -37,7 +42,7 @@ def vae_scores(model: BetaVAE, x: np.ndarray, layout: FeatureLayout, batch_size:
     parts: dict[str, list[np.ndarray]] = {"reconstruction": [], "kl": [], "radius": []}
     with torch.no_grad():
         for start in range(0, len(x), batch_size):
-            batch = torch.as_tensor(x[start : start + batch_size], dtype=torch.float32, device=device)
+            batch = _rows_to_device(x[start : start + batch_size], device)
             mu, logvar = model.encode(batch)
             parts["reconstruction"].append(loss.reconstruction(model.decode(mu), batch).cpu().numpy())
             parts["kl"].append(SlotLoss.kl(mu, logvar).cpu().numpy())
