@@ -34,13 +34,16 @@ def create_pipeline(**kwargs) -> Pipeline:
             _point(),
             namespace=name,
             inputs={"features"},
+            # A plain name outside the namespace, because Kedro warns about
+            # dotted dataset names read by nodes outside their namespace.
+            outputs={"latent_statistics": f"{name}_latent_statistics"},
             parameters={"params:preprocessing.n_slots", "params:training.model"},
         )
         for name in SCAN_POINTS
     ]
     summary = node(
         summarise_beta_scan,
-        inputs=[f"{name}.latent_statistics" for name in SCAN_POINTS],
+        inputs=[f"{name}_latent_statistics" for name in SCAN_POINTS],
         outputs=["beta_scan_table", "beta_scan_plot", "beta_scan_metrics"],
         name="summarise_beta_scan",
     )
