@@ -7,7 +7,9 @@ For each number format and size it writes a file of valid DarkMachines lines.
 The ``public`` format prints six significant digits, as the public background
 files do. The ``full`` format prints float32 values in full, up to 17 digits,
 as some signal files do. The ``messy`` format is ``public`` with one invalid
-line in each thousand, which goes to the rejects table. Separate processes, each pinned to core 0, then read the
+line in each thousand, which goes to the rejects table. The ``literal_e``
+format, not run by default, puts a literal ``E`` energy in three lines of four,
+so that most lines take the line-checked parser. Separate processes, each pinned to core 0, then read the
 bytes in blocks, and parse them and write Parquet parts with the catalog's
 save arguments, as the ingest node does. It prints a Markdown table of MB/s
 and peak resident memory, with the median and range over repeated runs.
@@ -66,8 +68,21 @@ def _format_messy(rng: np.random.Generator, index: int) -> str:
     return line.replace(";ttbar;", ";ttbar;x", 1) if index % 1000 == 999 else line
 
 
+def _format_literal_e(rng: np.random.Generator, index: int) -> str:
+    """Format a line as ``public`` does, with a literal ``E`` energy in three lines of four.
+
+    This is the defect of a real signal file, whose lines the default options reject.
+    """
+    line = _format_public(rng, index)
+    if index % 4 == 3:
+        return line
+    header, first_object = line.split(";")[:5], line.split(";")[5].split(",")
+    first_object[1] = "E"
+    return ";".join([*header, ",".join(first_object), *line.split(";")[6:]])
+
+
 _CODES = np.array(["j", "b", "e-", "e+", "m-", "m+", "g"])
-NUMBER_FORMATS = {"public": _format_public, "full": _format_full, "messy": _format_messy}
+NUMBER_FORMATS = {"public": _format_public, "full": _format_full, "messy": _format_messy, "literal_e": _format_literal_e}
 
 
 def write_events(path: Path, size_mb: int, number_format: str = "public", seed: int = 0) -> int:

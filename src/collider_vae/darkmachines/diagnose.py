@@ -99,7 +99,8 @@ def diagnose_line(text: str, recompute_missing_energy: bool = False) -> LineProb
             f"expected at least {len(HEADER_FIELDS)} ';'-separated fields "
             f"(eventID;processID;weight;MET;METphi), found {len(fields)}",
         )
-    n_header = next((index for index, field in enumerate(fields) if "," in field), len(fields))
+    first_comma = text.find(",")
+    n_header = len(fields) if first_comma < 0 else text.count(";", 0, first_comma)
     if n_header != len(HEADER_FIELDS) and n_header < len(fields):
         return LineProblem(
             "line",
