@@ -120,6 +120,15 @@ def test_missing_energy_recomputed_when_asked(tmp_path):
     assert parsed.energy_recomputed == 1
 
 
+def test_recomputed_energy_that_overflows_is_rejected(tmp_path):
+    text = VALID_LINES[0] + "\n3;x1n2;1;100;0.1;j,E,50000,800,0.2;\n"
+    parsed = parse_text(tmp_path, text, recompute_missing_energy=True)
+    assert parsed.events.num_rows == 1
+    assert parsed.energy_recomputed == 0
+    assert parsed.rejects.column("field").to_pylist() == ["object 1 E"]
+    assert "not finite" in parsed.rejects.column("reason")[0].as_py()
+
+
 def test_strict_mode_names_file_line_and_field(tmp_path):
     with pytest.raises(MalformedLineError, match=r"f.csv, line 2, field object 1 type"):
         parse_text(tmp_path, VALID_LINES[0] + "\n1;tt;1;100;0.1;zz,1,1,0,0;\n", strict=True)

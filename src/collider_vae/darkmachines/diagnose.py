@@ -11,7 +11,10 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from collider_vae.physics.objects import LEGACY_CODES, OBJECT_TYPES
+from collider_vae.physics.units import massless_energy
 
 HEADER_FIELDS = ("eventID", "processID", "weight", "MET", "METphi")
 OBJECT_FIELDS = ("type", "E", "pt", "eta", "phi")
@@ -82,6 +85,11 @@ def _check_object(text: str, index: int, recompute_missing_energy: bool) -> Line
         problem = _check_number(value, f"{prefix} {name}", non_negative=name == "pt")
         if problem:
             return problem
+    if energy == MISSING_ENERGY_TOKEN:
+        with np.errstate(over="ignore", invalid="ignore"):
+            recomputed = massless_energy(float(pt), float(eta))
+        if not np.isfinite(recomputed):
+            return LineProblem(f"{prefix} E", f"recomputed energy pT cosh(eta) is not finite (pt={pt}, eta={eta})")
     return None
 
 

@@ -131,7 +131,11 @@ def _parse_objects(tokens: Tokens, block: LineBlock, options: ParseOptions) -> d
         ok &= valid
     ok &= energy_ok & (energy >= 0) & (values["pt"] >= 0)
     if options.recompute_missing_energy:
-        energy = np.where(energy_missing, massless_energy(values["pt"], values["eta"]), energy)
+        with np.errstate(over="ignore", invalid="ignore"):
+            recomputed = massless_energy(values["pt"], values["eta"])
+        energy = np.where(energy_missing, recomputed, energy)
+        # A huge |eta| overflows cosh, so such a line is rejected rather than kept with E = inf.
+        ok &= np.isfinite(energy)
     else:
         ok &= ~energy_missing
     return {
