@@ -216,3 +216,34 @@ def test_progress_counts_bytes_on_disk(tmp_path):
     blocks = list(iter_line_blocks(path, block_bytes=4096, on_read=read.append))
     assert len(blocks) > 1
     assert sum(read) == path.stat().st_size
+
+
+def _mutate(rng: np.random.Generator, data: bytearray) -> bytearray:
+    """Replace, delete or insert a few random bytes, favouring separators, digits and odd bytes."""
+    alphabet = list(b"0123456789.,;eE+- \r\tjbmgaE\n") + [0xFF, 0x00, 0xC3]
+    for _ in range(rng.integers(0, 12)):
+        position = int(rng.integers(0, len(data)))
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            data[position] = int(rng.choice(alphabet))
+        elif kind == 1:
+            del data[position]
+        else:
+            data.insert(position, int(rng.choice(alphabet)))
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+@pytest.mark.parametrize("recompute", [False, True])
+def test_mutated_blocks_agree_with_line_checked_parser(recompute):
+    from tests.darkmachines.test_compiled_parser import _random_line
+
+    rng = np.random.default_rng(11)
+    options = ParseOptions(recompute_missing_energy=recompute)
+    for _ in range(150):
+        lines = [_random_line(rng, i).encode() for i in range(rng.integers(1, 30))]
+        block = LineBlock.from_bytes(bytes(_mutate(rng, bytearray(b"\n".join(lines) + b"\n"))), first_line_number=3)
+        fast = parse_block(block, "f.csv", "background", options)
+        checked = parse_block_line_checked(block, "f.csv", "background", options)
+        assert fast.events.equals(checked.events), block.data
+        assert fast.rejects.equals(checked.rejects), block.data
+        assert (fast.lines_read, fast.blank_lines) == (checked.lines_read, checked.blank_lines)

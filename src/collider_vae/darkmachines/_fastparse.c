@@ -216,7 +216,11 @@ static const char *read_event_id(const char *p, const char *end, const char *sto
 
 #define MAX_CODE_LENGTH 3
 
-/* Known codes, each packed into an integer with its first character in the lowest byte. */
+/*
+ * Known codes, each packed into an integer with its first character in the
+ * lowest byte and its length in the highest, so that a NUL byte in a code
+ * cannot make it match a shorter one.
+ */
 typedef struct {
     uint32_t packed[MAX_CODES];
     const char *canonical[MAX_CODES];
@@ -250,6 +254,7 @@ static inline const char *read_code(const char *p, const char *end, const char *
         }
         if (length > MAX_CODE_LENGTH) return NULL;
     }
+    key |= (uint32_t)length << 24;
     int found = -1;
     for (int i = 0; i < codes->count; i++) found = key == codes->packed[i] ? i : found;
     if (found < 0 || length == 0) return NULL;
@@ -389,7 +394,7 @@ static int read_codes(PyObject *sequence, KnownCodes *codes) {
             PyErr_SetString(PyExc_ValueError, "object codes must have 1 to 3 characters");
             return -1;
         }
-        codes->packed[i] = 0;
+        codes->packed[i] = (uint32_t)length << 24;
         for (Py_ssize_t k = 0; k < length; k++) {
             codes->packed[i] |= (uint32_t)(unsigned char)PyBytes_AS_STRING(code)[k] << (8 * k);
         }
