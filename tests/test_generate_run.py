@@ -26,7 +26,8 @@ FAST_GENERATE = {
         "quality": {"n_bins": 10, "holes_bins": 400, "memorisation_max_events": 200, "seed": 2},
     }
 }
-SAMPLING = {"generate": {"sampling": {"mixture": {"ttbar": 1.0, "zz": 3.0}, "condition": ["n_objects >= 3"]}}}
+# Batches of 40 events, so that the events reach the datasets in several chunks.
+SAMPLING = {"generate": {"sampling": {"mixture": {"ttbar": 1.0, "zz": 3.0}, "condition": ["n_objects >= 3"], "batch_size": 40}}}
 
 
 def write_fast_parameters(project: Path, processes: list[str]) -> None:
@@ -59,6 +60,8 @@ def test_generate_pipeline_writes_events_report_and_mlflow_run(project, tmp_path
     assert report["generation"]["buffer_events_used"] == (buffer["n_objects"] >= 3).sum()
     assert report["generation"]["buffer_events_used"] < len(buffer)
     assert report["generation"]["n_events"] == generated.num_rows
+    assert len(list(latest(project, "data/07_model_output/generated_events").glob("part-*.parquet"))) > 1
+    assert report["csv_round_trip"]["events_read"] == generated.num_rows
     csv_path = latest(project, "data/07_model_output/generated_events.csv.gz")
     assert DarkMachinesCsvDataset(str(csv_path)).load().num_rows == generated.num_rows
     phi = pc.list_flatten(generated.column("obj_phi")).to_numpy()

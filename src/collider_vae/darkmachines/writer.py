@@ -89,28 +89,34 @@ def write_lines(lines: Iterable[str], stream: IO[str]) -> int:
     return count
 
 
-def write_csv(events: pa.Table, path: str | Path) -> int:
+def write_csv(events: pa.Table, path: str | Path, append: bool = False) -> int:
     """Write a table in the ingest layout to a CSV file, gzipped if ``path`` ends in ``.gz``.
+
+    Args:
+        events: The events.
+        path: The file.
+        append: Add the lines to the end of the file instead of replacing it.
+            A gzip file then gets one more gzip member, which readers join.
 
     Returns:
         The number of events written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open_text_for_writing(path) as stream:
+    with open_text_for_writing(path, append) as stream:
         return write_lines(iter_table_lines(events), stream)
 
 
-def open_text_for_writing(path: str | Path) -> IO[str]:
-    """Open a text file for writing, gzipped if ``path`` ends in ``.gz``.
+def open_text_for_writing(path: str | Path, append: bool = False) -> IO[str]:
+    """Open a text file for writing or appending, gzipped if ``path`` ends in ``.gz``.
 
     The gzip header carries no file name and a zero time stamp, so equal
     content always gives byte-identical files.
     """
     path = Path(path)
     if path.suffix != ".gz":
-        return open(path, "w", encoding="ascii", newline="")
-    raw = open(path, "wb")
+        return open(path, "a" if append else "w", encoding="ascii", newline="")
+    raw = open(path, "ab" if append else "wb")
     compressed = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
     return _ClosingTextWrapper(compressed, raw)
 

@@ -24,7 +24,7 @@ def make_raw_folder(root, background: dict[str, str], signal: dict[str, str] | N
 
 
 def run_ingest(raw_folder, parameters=PARAMETERS):
-    chunks = list(ingest_events(raw_folder, parameters))
+    chunks = [tuple(chunk.take() for chunk in chunks) for chunks in ingest_events(raw_folder, parameters)]
     events, rejects, counts = (pa.concat_tables(part) for part in zip(*chunks))
     return events, rejects, counts
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as pads
 
+from collider_vae.datasets.chunk import Chunk
+from collider_vae.datasets.chunked_parquet import iter_batches_in_order
 from collider_vae.datasets.raw_folder import BACKGROUND
 from collider_vae.features.layout import FeatureLayout, feature_matrix
 from collider_vae.features.scaler import FeatureScaler
@@ -116,41 +120,52 @@ def _mixture_subsample(events: pa.Table, mixture: dict[str, float], seed: int) -
 
 def _generate(
     model: BetaVAE, sampler: LatentSampler, n_events: int, scaler: dict, n_slots: int, parameters: dict[str, Any]
-) -> tuple[pa.Table, dict[str, float]]:
-    start = time.perf_counter()
-    # TODO: stream the batches to the datasets, as benchmarks/generate_speed.py
-    # does, so that runs of many millions of events need not fit in memory.
-    batches = list(
-        generate_batches(
-            model,
-            sampler,
-            n_events,
-            FeatureScaler.from_dict(scaler),
-            FeatureLayout(n_slots),
-            existence_threshold=float(parameters["existence_threshold"]),
-            batch_size=int(parameters["batch_size"]),
-            decode_dtype=str(parameters.get("decode_dtype", "float32")),
-        )
+) -> Iterator[tuple[pa.Table, dict[str, float]]]:
+    """Yield each generated batch with the generation statistics of all batches so far.
+
+    Only one batch is in memory at a time; the catalog writes each as it comes.
+    The speed counts generation only, not the writing of the batches.
+    """
+    seconds, n_done, n_objects, n_raised = 0.0, 0, 0, 0
+    batches = generate_batches(
+        model,
+        sampler,
+        n_events,
+        FeatureScaler.from_dict(scaler),
+        FeatureLayout(n_slots),
+        existence_threshold=float(parameters["existence_threshold"]),
+        batch_size=int(parameters["batch_size"]),
+        decode_dtype=str(parameters.get("decode_dtype", "float32")),
     )
-    seconds = time.perf_counter() - start
-    n_objects = sum(batch.n_objects for batch in batches)
-    stats = {
-        "n_events": n_events,
-        "n_objects": n_objects,
-        "energy_raised_fraction": sum(batch.n_energy_raised for batch in batches) / max(n_objects, 1),
-        "events_per_second": n_events / max(seconds, 1e-9),
-    }
-    return pa.concat_tables([batch.events for batch in batches]), stats
+    while True:
+        start = time.perf_counter()
+        batch = next(batches, None)
+        seconds += time.perf_counter() - start
+        if batch is None:
+            return
+        n_done += batch.events.num_rows
+        n_objects += batch.n_objects
+        n_raised += batch.n_energy_raised
+        stats = {
+            "n_events": n_done,
+            "n_objects": n_objects,
+            "energy_raised_fraction": n_raised / max(n_objects, 1),
+            "events_per_second": n_done / max(seconds, 1e-9),
+        }
+        yield batch.events, stats
 
 
 def _n_events(parameters: dict[str, Any], reference: pa.Table) -> int:
     requested = parameters.get("n_events")
-    return reference.num_rows if requested is None else int(requested)
+    n_events = reference.num_rows if requested is None else int(requested)
+    if n_events < 1:
+        raise ValueError(f"generate.sampling.n_events must be at least 1, got {n_events}")
+    return n_events
 
 
 def generate_buffer_events(
     model: BetaVAE, buffer: pd.DataFrame, scaler: dict, n_slots: int, reference: pa.Table, parameters: dict[str, Any]
-) -> tuple[pa.Table, pa.Table, dict[str, float]]:
+) -> Iterator[tuple[Chunk, Chunk, dict[str, float]]]:
     """Generate events from the density buffer, restricted to the events that pass the condition.
 
     Args:
@@ -162,8 +177,10 @@ def generate_buffer_events(
         parameters: ``n_events``, ``alpha``, ``gamma``, ``seed``, ``condition``,
             ``mixture``, ``existence_threshold``, ``batch_size`` and ``decode_dtype``.
 
-    Returns:
-        The events twice (for the Parquet and the CSV dataset) and generation statistics.
+    Yields:
+        Each batch of events twice (for the Parquet and the CSV dataset, each
+        wrapped in a :class:`~collider_vae.datasets.chunk.Chunk`), with the
+        generation statistics of all batches so far.
     """
     density = DensityBuffer.from_frame(buffer)
     selected = density.select(condition_mask(density.observables, parameters.get("condition")))
@@ -171,41 +188,89 @@ def generate_buffer_events(
     sampler = BufferSampler(
         selected, parameters["alpha"], parameters["gamma"], int(parameters["seed"]), parameters.get("mixture")
     )
-    events, stats = _generate(model, sampler, _n_events(parameters, reference), scaler, n_slots, parameters)
-    stats["buffer_events_used"] = len(selected)
-    return events, events, stats
+    for events, stats in _generate(model, sampler, _n_events(parameters, reference), scaler, n_slots, parameters):
+        yield Chunk(events), Chunk(events), {**stats, "buffer_events_used": len(selected)}
 
 
 def generate_baseline_events(
     model: BetaVAE, scaler: dict, n_slots: int, reference: pa.Table, parameters: dict[str, Any]
-) -> pa.Table:
-    """Generate events from z ~ N(0, 1), the plain-VAE baseline, with the same count as the buffer sampler."""
+) -> Iterator[pa.Table]:
+    """Generate events from z ~ N(0, 1), the plain-VAE baseline, with the same count as the buffer sampler.
+
+    Yields:
+        Each batch of events.
+    """
     sampler = PriorSampler(model.config.latent_dim, int(parameters["seed"]) + 1)
-    events, _ = _generate(model, sampler, _n_events(parameters, reference), scaler, n_slots, parameters)
-    return events
+    for events, _ in _generate(model, sampler, _n_events(parameters, reference), scaler, n_slots, parameters):
+        yield events
 
 
-def check_csv_round_trip(csv_events: pa.Table, generated_events: pa.Table) -> dict[str, float]:
-    """Compare the events read back from the CSV file with those generated.
+def check_csv_round_trip(csv_events: Iterable[pa.Table], generated_events: pads.Dataset) -> dict[str, float]:
+    """Compare the events read back from the CSV file with those generated, one block at a time.
 
-    The CSV dataset parses in strict mode, so reaching this node means no
+    The CSV dataset parses in strict mode, so reaching the end of it means no
     line was rejected.
+
+    Args:
+        csv_events: Tables of consecutive blocks of the CSV file.
+        generated_events: The generated events as written to Parquet.
 
     Raises:
         RuntimeError: If event or object counts differ.
     """
-    counts = {
-        "events_written": generated_events.num_rows,
-        "events_read": csv_events.num_rows,
-        "objects_written": len(generated_events.column("obj_pt_mev").combine_chunks().flatten()),
-        "objects_read": len(csv_events.column("obj_pt_mev").combine_chunks().flatten()),
-    }
+    written = _OrderedRows(generated_events)
+    counts = {"events_written": generated_events.count_rows(), "events_read": 0, "objects_written": 0, "objects_read": 0}
+    max_change = 0.0
+    for read_table in csv_events:
+        written_table = written.take(read_table.num_rows)
+        counts["events_read"] += read_table.num_rows
+        read_pt = _flat_pt(read_table)
+        written_pt = _flat_pt(written_table)
+        counts["objects_read"] += len(read_pt)
+        counts["objects_written"] += len(written_pt)
+        if written_table.num_rows != read_table.num_rows or len(read_pt) != len(written_pt):
+            break
+        if len(written_pt):
+            scale = np.maximum(np.abs(written_pt), 1e-12)
+            max_change = max(max_change, float((np.abs(read_pt - written_pt) / scale).max()))
+    counts["objects_written"] += written.remaining_objects()
     if counts["events_written"] != counts["events_read"] or counts["objects_written"] != counts["objects_read"]:
         raise RuntimeError(f"The generated CSV does not read back whole: {counts}")
-    written = generated_events.column("obj_pt_mev").combine_chunks().flatten().to_numpy()
-    read = csv_events.column("obj_pt_mev").combine_chunks().flatten().to_numpy()
-    scale = np.maximum(np.abs(written), 1e-12)
-    counts["max_relative_pt_change"] = float((np.abs(read - written) / scale).max()) if len(written) else 0.0
+    counts["max_relative_pt_change"] = max_change
     counts["rejected"] = 0
     logger.info("CSV round trip: %d events and %d objects read back, none rejected", counts["events_read"], counts["objects_read"])
     return counts
+
+
+def _flat_pt(events: pa.Table) -> np.ndarray:
+    return events.column("obj_pt_mev").combine_chunks().flatten().to_numpy()
+
+
+class _OrderedRows:
+    """Hand out the rows of a lazy Parquet dataset in order, a requested number at a time."""
+
+    def __init__(self, dataset: pads.Dataset) -> None:
+        self._batches = iter_batches_in_order(dataset, columns=["obj_pt_mev"])
+        self._pending: list[pa.RecordBatch] = []
+        self._n_pending = 0
+
+    def take(self, n_rows: int) -> pa.Table:
+        """Return the next ``n_rows`` rows, or fewer if the dataset ends first."""
+        while self._n_pending < n_rows:
+            batch = next(self._batches, None)
+            if batch is None:
+                break
+            self._pending.append(batch)
+            self._n_pending += batch.num_rows
+        table = pa.Table.from_batches(self._pending, schema=self._pending[0].schema) if self._pending else None
+        if table is None:
+            return pa.table({"obj_pt_mev": pa.array([], pa.list_(pa.float64()))})
+        head, rest = table.slice(0, n_rows), table.slice(n_rows)
+        self._pending = rest.to_batches()
+        self._n_pending = rest.num_rows
+        return head
+
+    def remaining_objects(self) -> int:
+        """Count the objects of the rows not handed out yet."""
+        rest = [*self._pending, *self._batches]
+        return sum(len(batch.column("obj_pt_mev").flatten()) for batch in rest)

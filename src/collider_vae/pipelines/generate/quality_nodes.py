@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.dataset as pads
 from matplotlib.figure import Figure
 
+from collider_vae.datasets.chunked_parquet import take_sorted_rows
 from collider_vae.features.encode import encode_slots, met_columns
 from collider_vae.features.layout import FeatureLayout
 from collider_vae.features.scaler import FeatureScaler
@@ -32,21 +34,29 @@ SAMPLERS = ("buffer", "prior")
 MONTE_CARLO = "monte_carlo"
 
 
-def _subsample(events: pa.Table, n: int, rng: np.random.Generator) -> pa.Table:
-    if events.num_rows == n:
-        return events
-    return events.take(pa.array(np.sort(rng.choice(events.num_rows, size=n, replace=False))))
+def _num_rows(events: pa.Table | pads.Dataset) -> int:
+    return events.num_rows if isinstance(events, pa.Table) else events.count_rows()
+
+
+def _subsample(events: pa.Table | pads.Dataset, n: int, rng: np.random.Generator) -> pa.Table:
+    n_rows = _num_rows(events)
+    rows = np.arange(n_rows) if n_rows == n else np.sort(rng.choice(n_rows, size=n, replace=False))
+    if isinstance(events, pa.Table):
+        return events if n_rows == n else events.take(pa.array(rows))
+    return take_sorted_rows(events, rows)
 
 
 def match_sample_sizes(
-    buffer_events: pa.Table, prior_events: pa.Table, reference: pa.Table, seed: int
+    buffer_events: pa.Table | pads.Dataset, prior_events: pa.Table | pads.Dataset, reference: pa.Table, seed: int
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Draw the same number of events from each sample, the size of the smallest.
+
+    Generated samples may be lazy datasets, of which only the drawn rows are read.
 
     Raises:
         ValueError: If a sample is empty.
     """
-    n = min(buffer_events.num_rows, prior_events.num_rows, reference.num_rows)
+    n = min(_num_rows(buffer_events), _num_rows(prior_events), reference.num_rows)
     if n == 0:
         raise ValueError("Cannot compare samples: one of them is empty")
     rng = np.random.default_rng(seed)

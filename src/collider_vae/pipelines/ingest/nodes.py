@@ -16,11 +16,13 @@ from collider_vae.darkmachines.diagnose import MISSING_ENERGY_REASON
 from collider_vae.darkmachines.lines import iter_line_blocks
 from collider_vae.darkmachines.parser import ParseOptions, parse_block
 from collider_vae.darkmachines.schema import COUNTS_SCHEMA, EVENTS_SCHEMA, REJECTS_SCHEMA
+from collider_vae.datasets.chunk import Chunk
 from collider_vae.datasets.raw_folder import BACKGROUND, SIGNAL, SUFFIXES, RawFile, RawFolder
 
 logger = logging.getLogger(__name__)
 
-IngestChunk = tuple[pa.Table, pa.Table, pa.Table]
+# Events, rejects and counts of one block, each wrapped so that its dataset can free it.
+IngestChunk = tuple[Chunk, Chunk, Chunk]
 
 
 def check_raw_folder(raw_folder: RawFolder) -> None:
@@ -67,14 +69,14 @@ def _ingest_file(raw: RawFile, options: ParseOptions, block_bytes: int, progress
              parsed.rejects.num_rows, parsed.energy_recomputed, block.n_bytes),
         ):
             totals[key] += value
-        yield parsed.events, parsed.rejects, counts
+        yield Chunk(parsed.events), Chunk(parsed.rejects), Chunk(counts)
     seconds = time.perf_counter() - start
     if totals["lines"] == 0:
         logger.warning("%s: no events (the file is empty)", raw.name)
         yield (
-            EVENTS_SCHEMA.empty_table(),
-            REJECTS_SCHEMA.empty_table(),
-            _counts_row(raw, 0, totals["blank"], 0, 0, 0),
+            Chunk(EVENTS_SCHEMA.empty_table()),
+            Chunk(REJECTS_SCHEMA.empty_table()),
+            Chunk(_counts_row(raw, 0, totals["blank"], 0, 0, 0)),
         )
         return
     logger.info(
@@ -96,7 +98,8 @@ def ingest_events(raw_folder: RawFolder, parameters: dict[str, Any]) -> Iterator
         parameters: ``strict``, ``recompute_missing_energy`` and ``block_bytes``.
 
     Yields:
-        Tuples of (events, rejects, counts) Arrow tables.
+        Tuples of (events, rejects, counts) Arrow tables, each wrapped in a
+        :class:`~collider_vae.datasets.chunk.Chunk` that its dataset unwraps.
     """
     check_raw_folder(raw_folder)
     options = ParseOptions(
