@@ -140,7 +140,7 @@ def counting_experiment(
         p_poisson=poisson_p_value(signal, background),
         z_poisson=poisson_significance(signal, background),
     )
-    logger.info(
+    logger.debug(
         "Threshold %.6g: b = %.4g, s = %.4g, Z_Asimov = %.3g, Z_Poisson = %.3g",
         result.threshold,
         background,

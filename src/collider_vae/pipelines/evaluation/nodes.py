@@ -34,7 +34,10 @@ def _samples(scores: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame
     return background, signals
 
 
-def _counting(point: WorkingPoint, background: pd.DataFrame, signal: pd.DataFrame, score: str, scale: float, luminosity: float) -> dict[str, float] | None:
+def _counting(
+    point: WorkingPoint, background: pd.DataFrame, signal: pd.DataFrame, names: tuple[str, str], scale: float, luminosity: float
+) -> dict[str, float] | None:
+    signal_name, score = names
     if point.threshold is None:
         return None
     # counting_experiment passes scores >= threshold; the working point passes scores above it.
@@ -42,6 +45,11 @@ def _counting(point: WorkingPoint, background: pd.DataFrame, signal: pd.DataFram
     result = counting_experiment(
         background[score].to_numpy(), background["weight"].to_numpy() * scale,
         signal[score].to_numpy(), signal["weight"].to_numpy(), threshold, luminosity,
+    )
+    logger.info(
+        "Counting, %s, %s at eps_B = %g: b = %.4g, s = %.4g, Z_Asimov = %.3g, Z_Poisson = %.3g",
+        signal_name, score, point.background_efficiency, result.background, result.signal,
+        result.z_asimov, result.z_poisson,
     )
     return {"background": result.background, "signal": result.signal, "z_asimov": result.z_asimov, "z_poisson": result.z_poisson}
 
@@ -83,7 +91,7 @@ def evaluate_scores(
             area = auc(bkg, sig)
             entries = []
             for point in points:
-                entry = {**point.__dict__, "counting": _counting(point, background, events, score, scale, luminosity)}
+                entry = {**point.__dict__, "counting": _counting(point, background, events, (signal, score), scale, luminosity)}
                 entries.append(entry)
                 report_rows.append(
                     {"Signal": signal, "Model": score, "Chan": channel, "AUC": area, "eps_B": point.background_efficiency,

@@ -163,9 +163,10 @@ def _log_rejects(rejects: pa.Table) -> None:
         [("line_number", "count"), ("line_number", "min")]
     )
     for row in sorted(groups.to_pylist(), key=lambda row: (row["source_file"], -row["line_number_count"])):
+        count = row["line_number_count"]
         logger.warning(
-            "%s: %d lines rejected for field '%s', the first at line %d",
-            row["source_file"], row["line_number_count"], row["field"], row["line_number_min"],
+            "%s: %d %s rejected for field '%s', the first at line %d",
+            row["source_file"], count, "line" if count == 1 else "lines", row["field"], row["line_number_min"],
         )
     n_missing_energy = int(pc.sum(pc.equal(rejects.column("reason"), MISSING_ENERGY_REASON)).as_py() or 0)
     if n_missing_energy:
