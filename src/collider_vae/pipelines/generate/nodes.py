@@ -262,9 +262,9 @@ class _OrderedRows:
                 break
             self._pending.append(batch)
             self._n_pending += batch.num_rows
-        table = pa.Table.from_batches(self._pending, schema=self._pending[0].schema) if self._pending else None
-        if table is None:
+        if not self._pending:
             return pa.table({"obj_pt_mev": pa.array([], pa.list_(pa.float64()))})
+        table = pa.Table.from_batches(self._pending)
         head, rest = table.slice(0, n_rows), table.slice(n_rows)
         self._pending = rest.to_batches()
         self._n_pending = rest.num_rows
