@@ -104,8 +104,8 @@ static const long double EXTENDED_POWERS_OF_TEN[] = {
 
 /* Whether long double arithmetic really keeps 64 bits, as the x87 unit does unless reconfigured. */
 static int extended_precision_works(void) {
-    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
-    return one + tiny != one;
+    volatile long double base = 1.0L, epsilon = LDBL_EPSILON;
+    return base + epsilon != base;
 }
 
 /*
@@ -262,7 +262,7 @@ static inline const char *read_code(const char *p, const char *end, const char *
     return p + length;
 }
 
-/* Check that p stops at the expected separator; return the byte after it. */
+/* Check that p stops at the expected separator, and return the byte after it. */
 static inline const char *expect(const char *p, const char *end, char separator) {
     return (p != NULL && p < end && *p == separator) ? p + 1 : NULL;
 }
@@ -378,7 +378,7 @@ static int parse_all(const char *data, Py_ssize_t size, const KnownCodes *codes,
 static int read_codes(PyObject *sequence, KnownCodes *codes) {
     Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
     if (count > MAX_CODES) {
-        PyErr_SetString(PyExc_ValueError, "too many object codes");
+        PyErr_Format(PyExc_ValueError, "too many object codes: %zd, at most %d", count, MAX_CODES);
         return -1;
     }
     codes->longest_canonical = 0;
@@ -391,7 +391,7 @@ static int read_codes(PyObject *sequence, KnownCodes *codes) {
         }
         Py_ssize_t length = PyBytes_GET_SIZE(code);
         if (length == 0 || length > MAX_CODE_LENGTH) {
-            PyErr_SetString(PyExc_ValueError, "object codes must have 1 to 3 characters");
+            PyErr_Format(PyExc_ValueError, "invalid object code %R: it must have 1 to 3 characters", code);
             return -1;
         }
         codes->packed[i] = (uint32_t)length << 24;
@@ -420,7 +420,7 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
     sequence = PySequence_Fast(code_pairs, "object codes must be a sequence");
     if (sequence == NULL || read_codes(sequence, &codes) != 0) goto done;
     if (buffer.len > INT32_MAX / (codes.longest_canonical + 1)) {
-        /* Text offsets are 32-bit; the general parser takes such a block. */
+        /* Text offsets are 32-bit, so the general parser takes such a block. */
         result = Py_NewRef(Py_None);
         goto done;
     }

@@ -75,7 +75,7 @@ class LineBlock:
         Args:
             indices: Positions of the lines in this block.
             byte_ranges: Start and newline offsets of those lines in ``data``,
-                where the caller knows them; otherwise they are looked up.
+                where the caller knows them. Without them, they are looked up.
         """
         starts, ends = byte_ranges if byte_ranges is not None else (self.starts[indices], self.ends[indices])
         data = b"".join(bytes(self.data[start:end]) + b"\n" for start, end in zip(starts.tolist(), ends.tolist()))
@@ -122,8 +122,9 @@ def iter_line_blocks(
                 n_read -= len(_BYTE_ORDER_MARK)
             at_start = False
             if on_read is not None:
-                on_read(raw.tell() - reported)
-                reported = raw.tell()
+                position = raw.tell()
+                on_read(position - reported)
+                reported = position
             if not n_read:
                 break
             filled = len(pending) + n_read

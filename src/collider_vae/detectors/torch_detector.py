@@ -47,7 +47,7 @@ class TorchDetector(ABC):
         """Raise ``ValueError`` if the network cannot take ``n_features`` inputs."""
 
     def _before_training(self, model: nn.Module, x_train: np.ndarray) -> None:
-        """Prepare the built network before training; the default does nothing."""
+        """Prepare the built network before training. The default does nothing."""
 
     def fit(self, x_train: np.ndarray, x_val: np.ndarray | None = None) -> Self:
         """Train on background events, with early stopping on ``x_val`` when given."""

@@ -123,7 +123,7 @@ def _generate(
 ) -> Iterator[tuple[pa.Table, dict[str, float]]]:
     """Yield each generated batch with the generation statistics of all batches so far.
 
-    Only one batch is in memory at a time; the catalog writes each as it comes.
+    Only one batch is in memory at a time, because the catalog writes each as it comes.
     The speed counts generation only, not the writing of the batches.
     """
     seconds, n_done, n_objects, n_raised = 0.0, 0, 0, 0
